@@ -1,0 +1,281 @@
+"""Employment plans as data: the schema of `plans/*.yaml`, loading and checks.
+
+A plan file is validated by pydantic; every violation is reported in Danish with
+file and path (``alleroed-2022.yaml: goals[3].target.value: mangler``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from beskdash.periods import PeriodError, parse_period
+from beskdash.paths import PLANS_DIR, DATA_DIR
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ref(_Strict):
+    """Where in a seed a fact was printed."""
+
+    file: str | None = None  # defaults to the plan's seed file
+    section: str
+    quote: str | None = None  # the words as printed (OCR spelling kept for 003)
+
+
+class Series(_Strict):
+    """A series in the store: one area, one benefit or a sum of benefits, one measure."""
+
+    area: str
+    benefits: list[str] = Field(min_length=1)
+    measure: str
+    source: str | None = None  # restrict to one source key (e.g. ``dst:AUK01``)
+
+
+class NamedIndicator(_Strict):
+    """An indicator the data model holds no series for (yet)."""
+
+    name: str
+    unit: str
+
+
+class Indicator(_Strict):
+    series: Series | None = None
+    named: NamedIndicator | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Indicator:
+        if (self.series is None) == (self.named is None):
+            raise ValueError("angiv enten series eller named")
+        return self
+
+
+class Baseline(_Strict):
+    value: float | None = None  # None: the plan names the baseline period but prints no figure
+    period: str
+    ref: Ref | None = None
+
+    _p = field_validator("period")(lambda v: _period(v))
+
+
+class Target(_Strict):
+    type: Literal["absolute", "relative", "direction"]
+    value: float | None = None  # absolute: the target value
+    change_pct: float | None = None  # relative: e.g. -10 for "10 pct. under baseline"
+    deadline: str
+    tolerance: float | None = None
+    ref: Ref | None = None
+
+    _p = field_validator("deadline")(lambda v: _period(v))
+
+    @model_validator(mode="after")
+    def _complete(self) -> Target:
+        if self.type == "absolute" and self.value is None:
+            raise ValueError("value: mangler for et absolut mål")
+        if self.type == "relative" and self.change_pct is None:
+            raise ValueError("change_pct: mangler for et relativt mål")
+        return self
+
+
+class Goal(_Strict):
+    id: str
+    focus_area: str | None = None
+    title: str
+    kind: Literal["target", "indicator", "qualitative"]
+    direction: Literal["decrease", "increase"] | None = None
+    indicator: Indicator | None = None
+    baseline: Baseline | None = None
+    target: Target | None = None
+    note: str | None = None
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Goal:
+        if self.kind == "target":
+            if self.target is None:
+                raise ValueError("target: mangler for et mål af typen target")
+            if self.direction is None:
+                raise ValueError("direction: mangler for et mål af typen target")
+            if self.indicator is None:
+                raise ValueError("indicator: mangler for et mål af typen target")
+            if self.target.type == "relative" and self.baseline is None:
+                raise ValueError("baseline: et relativt mål kræver en baseline")
+        if self.kind == "indicator" and self.indicator is None:
+            raise ValueError("indicator: mangler for et mål af typen indicator")
+        if self.kind == "qualitative" and (self.target is not None or self.baseline is not None):
+            raise ValueError("et kvalitativt mål har hverken baseline eller target")
+        return self
+
+
+class FocusArea(_Strict):
+    id: str
+    title: str
+    minister_goals: list[str] = []
+    local: bool = False
+    ref: Ref
+
+
+class Plan(_Strict):
+    id: str
+    municipality: str  # area code
+    year: int
+    title: str
+    publisher: str
+    seed_file: str
+    benchmark_areas: list[str] = []
+    benchmark_ref: Ref | None = None
+    note: str | None = None
+    focus_areas: list[FocusArea]
+    goals: list[Goal]
+
+    @model_validator(mode="after")
+    def _references(self) -> Plan:
+        ids = [f.id for f in self.focus_areas]
+        for g in self.goals:
+            if g.focus_area is not None and g.focus_area not in ids:
+                raise ValueError(f"mål {g.id}: ukendt fokusområde {g.focus_area}")
+        goal_ids = [g.id for g in self.goals]
+        dup = {i for i in goal_ids if goal_ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"mål-id brugt flere gange: {', '.join(sorted(dup))}")
+        return self
+
+
+def _period(v: str) -> str:
+    try:
+        return parse_period(str(v))
+    except PeriodError as e:
+        raise ValueError(str(e)) from None
+
+
+
+
+# --- Loading and checks -------------------------------------------------------------------
+
+_DANISH = {
+    "missing": "mangler",
+    "extra_forbidden": "ukendt felt",
+    "string_type": "skal være tekst",
+    "int_type": "skal være et heltal",
+    "int_parsing": "skal være et heltal",
+    "float_type": "skal være et tal",
+    "float_parsing": "skal være et tal",
+    "list_type": "skal være en liste",
+    "literal_error": "ugyldig værdi",
+    "too_short": "må ikke være tom",
+    "model_type": "skal være en struktur (nøgle: værdi)",
+}
+
+
+class PlanError(Exception):
+    """A plan file that does not follow the schema; ``problems`` are Danish lines."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    word = _DANISH.get(err["type"], err["msg"])
+    if err["type"] == "literal_error":
+        allowed = err.get("ctx", {}).get("expected", "")
+        return f"{word} {err.get('input')!r} (tilladt: {allowed})"
+    return word
+
+
+def validate_plan(data: object, name: str) -> Plan:
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            path = _loc(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
+            problems.append(f"{name}: {path}: {_message(err)}" if path else f"{name}: {_message(err)}")
+        raise PlanError(problems) from None
+
+
+def load_plan_file(path: Path) -> Plan:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" linje {mark.line + 1}" if mark else ""
+        raise PlanError([f"{path.name}:{where}: ugyldig YAML ({getattr(e, 'problem', e)})"]) from None
+    plan = validate_plan(data, path.name)
+    if plan.id != path.stem:
+        raise PlanError([f"{path.name}: id: '{plan.id}' skal svare til filnavnet '{path.stem}'"])
+    return plan
+
+
+def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
+    """All problems in all plan files, including references to unknown keys."""
+    from beskdash import taxonomy
+
+    problems: list[str] = []
+    for path in sorted(plans_dir.glob("*.yaml")):
+        try:
+            plan = load_plan_file(path)
+        except PlanError as e:
+            problems.extend(e.problems)
+            continue
+        problems.extend(_check_keys(plan, path.name, taxonomy))
+    return problems
+
+
+def _check_keys(plan: Plan, name: str, taxonomy) -> list[str]:
+    out = []
+    areas = taxonomy.area_codes()
+    goals_vocab = {g["key"] for g in minister_goals()}
+    if plan.municipality not in areas:
+        out.append(f"{name}: municipality: ukendt områdekode '{plan.municipality}'")
+    for i, a in enumerate(plan.benchmark_areas):
+        if a not in areas:
+            out.append(f"{name}: benchmark_areas[{i}]: ukendt områdekode '{a}'")
+    for i, f in enumerate(plan.focus_areas):
+        for j, m in enumerate(f.minister_goals):
+            if m not in goals_vocab:
+                out.append(f"{name}: focus_areas[{i}].minister_goals[{j}]: ukendt ministermål '{m}'")
+    for i, g in enumerate(plan.goals):
+        s = g.indicator.series if g.indicator else None
+        if s is None:
+            continue
+        if s.area not in areas:
+            out.append(f"{name}: goals[{i}].indicator.series.area: ukendt områdekode '{s.area}'")
+        for j, b in enumerate(s.benefits):
+            if b not in taxonomy.benefit_keys():
+                out.append(f"{name}: goals[{i}].indicator.series.benefits[{j}]: ukendt ydelse '{b}'")
+        if s.measure not in taxonomy.measure_keys():
+            out.append(f"{name}: goals[{i}].indicator.series.measure: ukendt mål '{s.measure}'")
+    return out
+
+
+@lru_cache(maxsize=1)
+def minister_goals() -> list[dict]:
+    """The shared vocabulary of the national beskæftigelsespolitiske mål."""
+    return yaml.safe_load((DATA_DIR / "minister_goals.yaml").read_text(encoding="utf-8"))["goals"]
+
+
+def load_plans(plans_dir: Path = PLANS_DIR) -> dict[str, Plan]:
+    """Every plan, by id. Raises PlanError listing all problems if any file is invalid."""
+    problems = check_plans(plans_dir)
+    if problems:
+        raise PlanError(problems)
+    return {p.stem: load_plan_file(p) for p in sorted(plans_dir.glob("*.yaml"))}

@@ -1,0 +1,1 @@
+"""One reader per source format, each producing the tidy frame the store takes."""

@@ -1,0 +1,469 @@
+"""The only owner of the DuckDB file: schema, connection, every write, and the read queries.
+
+DuckDB allows one writing process per file and a connection is not thread-safe, so a
+process holds one connection (`Store`) and every call works on its own cursor. Writes run
+in one explicit transaction; on any failure we ROLLBACK and re-raise (a COMMIT after a
+failed statement would silently roll back).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from beskdash import periods, taxonomy
+
+KEY = ["area_code", "benefit", "measure", "period", "source"]
+TIDY = [*KEY, "value", "ref", "note"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS areas (
+    code VARCHAR PRIMARY KEY, name_da VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, landsdel VARCHAR, region VARCHAR);
+CREATE TABLE IF NOT EXISTS benefits (
+    key VARCHAR PRIMARY KEY, label_da VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+    grp VARCHAR NOT NULL, total_of VARCHAR[], part_of VARCHAR);
+CREATE TABLE IF NOT EXISTS measures (
+    key VARCHAR PRIMARY KEY, label_da VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
+    unit_da VARCHAR NOT NULL, share BOOLEAN NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    key VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, publisher VARCHAR, licence VARCHAR,
+    origin VARCHAR, kind VARCHAR NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS import_ids START 1;
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY, imported_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL, sha256 VARCHAR, format VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    n_new INTEGER NOT NULL, n_changed INTEGER NOT NULL, n_unchanged INTEGER NOT NULL,
+    n_removed INTEGER NOT NULL DEFAULT 0, undone_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS observations (
+    area_code VARCHAR NOT NULL, benefit VARCHAR NOT NULL, measure VARCHAR NOT NULL,
+    period VARCHAR NOT NULL, source VARCHAR NOT NULL, value DOUBLE,
+    period_kind VARCHAR NOT NULL, period_end INTEGER NOT NULL,
+    ref VARCHAR, note VARCHAR, import_id INTEGER NOT NULL,
+    PRIMARY KEY (area_code, benefit, measure, period, source));
+CREATE TABLE IF NOT EXISTS import_changes (
+    import_id INTEGER NOT NULL, area_code VARCHAR NOT NULL, benefit VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL, period VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    change VARCHAR NOT NULL, old_value DOUBLE, old_ref VARCHAR, old_note VARCHAR,
+    old_import_id INTEGER, new_value DOUBLE);
+CREATE TABLE IF NOT EXISTS published_changes (
+    plan VARCHAR NOT NULL, area_code VARCHAR NOT NULL, benefit VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL, period VARCHAR NOT NULL, base_period VARCHAR NOT NULL,
+    value DOUBLE NOT NULL, printed VARCHAR NOT NULL, seed_file VARCHAR NOT NULL,
+    seed_section VARCHAR NOT NULL, note VARCHAR);
+"""
+
+
+class StoreBusy(RuntimeError):
+    """Another process holds the database file; the message is Danish."""
+
+
+class UndoError(RuntimeError):
+    """An import that cannot be undone (already undone, or changed since); Danish message."""
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    key: str
+    title: str
+    publisher: str | None = None
+    licence: str | None = None
+    origin: str | None = None
+    kind: str = "import"  # "shipped" (rebuilt by `build`) or "import"
+
+
+@dataclass(frozen=True)
+class Diff:
+    new: int
+    changed: int
+    unchanged: int
+    removed: int
+    rows: pd.DataFrame  # the changed and new rows: key, old_value, new_value, change
+
+    @property
+    def is_noop(self) -> bool:
+        return self.new == 0 and self.changed == 0 and self.removed == 0
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One file's rows to write, with what the import history records of it."""
+
+    frame: pd.DataFrame
+    source: SourceMeta
+    file_name: str
+    sha256: str | None
+    fmt: str
+    replace_source: bool = False
+    published_changes: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: int | None  # None when nothing changed (nothing is recorded)
+    diff: Diff
+
+
+def _busy_message(path: Path, err: Exception) -> str:
+    return (
+        f"Databasen {path} er i brug af en anden proces (fx dashboardet eller en anden import). "
+        f"Prøv igen, når den er færdig. ({str(err).splitlines()[0][:200]})"
+    )
+
+
+class Store:
+    """One process's handle on one DuckDB file."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as e:
+            raise StoreBusy(_busy_message(self.path, e)) from None
+        if not read_only:
+            self._con.execute(SCHEMA)
+            self._sync_taxonomy()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- cursors and transactions -------------------------------------------------------
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for each call: connections are not thread-safe."""
+        return self._con.cursor()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.read_only:
+            raise RuntimeError("skrivning på en skrivebeskyttet forbindelse")
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    def _sync_taxonomy(self) -> None:
+        """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
+        tax = taxonomy.get()
+        areas = pd.DataFrame(
+            [(a.code, a.name_da, a.name_en, a.kind, a.landsdel, a.region) for a in tax.areas.values()],
+            columns=["code", "name_da", "name_en", "kind", "landsdel", "region"],
+        )
+        benefits = pd.DataFrame(
+            [(b.key, b.da, b.en, b.group, list(b.total_of) or None, b.part_of) for b in tax.benefits.values()],
+            columns=["key", "label_da", "label_en", "grp", "total_of", "part_of"],
+        )
+        measures = pd.DataFrame(
+            [(m.key, m.da, m.en, m.unit_da, m.share) for m in tax.measures.values()],
+            columns=["key", "label_da", "label_en", "unit_da", "share"],
+        )
+        with self.transaction() as cur:
+            for name, df in (("areas", areas), ("benefits", benefits), ("measures", measures)):
+                cur.register("_tax", df)
+                cur.execute(f"DELETE FROM {name}")
+                cur.execute(f"INSERT INTO {name} SELECT * FROM _tax")
+                cur.unregister("_tax")
+
+    # --- writes -------------------------------------------------------------------------
+
+    def diff(self, frame: pd.DataFrame, replace_source: str | None = None) -> Diff:
+        """What applying `frame` would do, without writing."""
+        cur = self.cursor()
+        try:
+            return self._diff(cur, _prepare(frame), replace_source)
+        finally:
+            cur.close()
+
+    def _diff(self, cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, replace_source: str | None) -> Diff:
+        cur.register("_incoming", frame)
+        try:
+            rows = cur.execute(
+                """
+                SELECT i.area_code, i.benefit, i.measure, i.period, i.source,
+                       o.value AS old_value, i.value AS new_value,
+                       CASE WHEN o.area_code IS NULL THEN 'new'
+                            -- a rebuild never overwrites what an analyst imported later
+                            WHEN ? AND im.username IS DISTINCT FROM 'build' THEN 'unchanged'
+                            WHEN o.value IS DISTINCT FROM i.value THEN 'changed'
+                            ELSE 'unchanged' END AS change
+                FROM _incoming i LEFT JOIN observations o USING (area_code, benefit, measure, period, source)
+                LEFT JOIN imports im ON im.id = o.import_id
+                """,
+                [replace_source is not None],
+            ).df()
+            removed = pd.DataFrame(columns=rows.columns)
+            if replace_source is not None:
+                removed = cur.execute(
+                    """
+                    SELECT o.area_code, o.benefit, o.measure, o.period, o.source,
+                           o.value AS old_value, NULL::DOUBLE AS new_value, 'removed' AS change
+                    FROM observations o JOIN imports im ON im.id = o.import_id AND im.username = 'build'
+                    WHERE o.source = ? AND NOT EXISTS (
+                        SELECT 1 FROM _incoming i WHERE i.area_code = o.area_code AND i.benefit = o.benefit
+                          AND i.measure = o.measure AND i.period = o.period AND i.source = o.source)
+                    """,
+                    [replace_source],
+                ).df()
+        finally:
+            cur.unregister("_incoming")
+        counts = rows["change"].value_counts()
+        changed_rows = pd.concat([rows[rows["change"] != "unchanged"], removed], ignore_index=True)
+        return Diff(int(counts.get("new", 0)), int(counts.get("changed", 0)), int(counts.get("unchanged", 0)),
+                    len(removed), changed_rows)
+
+    def apply(self, frame: pd.DataFrame, source: SourceMeta, *, username: str, file_name: str,
+              sha256: str | None, fmt: str, replace_source: bool = False,
+              published_changes: pd.DataFrame | None = None) -> ImportResult:
+        """Write `frame` (tidy) as one import in one transaction: all rows or none."""
+        batch = Batch(frame, source, file_name, sha256, fmt, replace_source, published_changes)
+        return self.apply_batches([batch], username=username)[0]
+
+    def apply_batches(self, batches: list[Batch], *, username: str,
+                      _fail_after_observations: bool = False) -> list[ImportResult]:
+        """Write several files' frames as one transaction; each file is one recorded import.
+
+        Nothing is recorded for a file that changes nothing. With `replace_source`, rows of
+        the same source written by earlier builds and absent from the frame are removed.
+        """
+        with self.transaction() as cur:
+            results = [self._apply(cur, b, username) for b in batches]
+            if _fail_after_observations:  # fault-injection hook for the tests
+                raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
+            return results
+
+    def _apply(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
+        prepared = _prepare(b.frame)
+        source = b.source
+        diff = self._diff(cur, prepared, source.key if b.replace_source else None)
+        cur.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "title = excluded.title, publisher = excluded.publisher, licence = excluded.licence, "
+            "origin = excluded.origin, kind = excluded.kind",
+            [source.key, source.title, source.publisher, source.licence, source.origin, source.kind],
+        )
+        if b.published_changes is not None:
+            plan = source.key.removeprefix("plan:")
+            cur.execute("DELETE FROM published_changes WHERE plan = ?", [plan])
+            cur.register("_pc", b.published_changes.assign(plan=plan))
+            cur.execute(
+                "INSERT INTO published_changes SELECT plan, area_code, benefit, measure, period, "
+                "base_period, value, printed, seed_file, seed_section, note FROM _pc"
+            )
+            cur.unregister("_pc")
+        if diff.is_noop:
+            return ImportResult(None, diff)
+        import_id = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+        cur.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, source.key,
+             diff.new, diff.changed, diff.unchanged, diff.removed],
+        )
+        cur.register("_incoming", prepared)
+        cur.register("_changes", diff.rows)
+        try:
+            # Remember what each changed key held before, so undo restores it exactly.
+            cur.execute(
+                """
+                INSERT INTO import_changes
+                SELECT ?, c.area_code, c.benefit, c.measure, c.period, c.source, c.change,
+                       o.value, o.ref, o.note, o.import_id, c.new_value
+                FROM _changes c LEFT JOIN observations o USING (area_code, benefit, measure, period, source)
+                """,
+                [import_id],
+            )
+            cur.execute(
+                """
+                DELETE FROM observations o USING _changes c
+                WHERE c.change = 'removed' AND o.area_code = c.area_code AND o.benefit = c.benefit
+                  AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
+                """
+            )
+            cur.execute(
+                """
+                INSERT INTO observations
+                SELECT i.area_code, i.benefit, i.measure, i.period, i.source, i.value,
+                       i.period_kind, i.period_end, i.ref, i.note, ?
+                FROM _incoming i JOIN _changes c USING (area_code, benefit, measure, period, source)
+                WHERE c.change IN ('new', 'changed')
+                ON CONFLICT (area_code, benefit, measure, period, source) DO UPDATE SET
+                    value = excluded.value, ref = excluded.ref, note = excluded.note,
+                    import_id = excluded.import_id
+                """,
+                [import_id],
+            )
+        finally:
+            cur.unregister("_incoming")
+            cur.unregister("_changes")
+        return ImportResult(import_id, diff)
+
+    def undo(self, import_id: int) -> int:
+        """Restore exactly what import `import_id` replaced; returns rows restored."""
+        with self.transaction() as cur:
+            row = cur.execute("SELECT undone_at FROM imports WHERE id = ?", [import_id]).fetchone()
+            if row is None:
+                raise UndoError(f"Import {import_id} findes ikke.")
+            if row[0] is not None:
+                raise UndoError(f"Import {import_id} er allerede fortrudt.")
+            later = cur.execute(
+                """
+                SELECT count(*) FROM import_changes c JOIN observations o
+                  USING (area_code, benefit, measure, period, source)
+                WHERE c.import_id = ? AND o.import_id <> ? AND c.change <> 'removed'
+                """,
+                [import_id, import_id],
+            ).fetchone()[0]
+            if later:
+                raise UndoError(
+                    f"Import {import_id} kan ikke fortrydes: {later} af dens tal er siden ændret af en "
+                    "senere import. Fortryd den senere import først."
+                )
+            cur.execute(
+                """
+                DELETE FROM observations o USING import_changes c
+                WHERE c.import_id = ? AND c.change = 'new' AND o.area_code = c.area_code
+                  AND o.benefit = c.benefit AND o.measure = c.measure AND o.period = c.period
+                  AND o.source = c.source
+                """,
+                [import_id],
+            )
+            cur.execute(
+                """
+                UPDATE observations o SET value = c.old_value, ref = c.old_ref, note = c.old_note,
+                       import_id = c.old_import_id
+                FROM import_changes c
+                WHERE c.import_id = ? AND c.change = 'changed' AND o.area_code = c.area_code
+                  AND o.benefit = c.benefit AND o.measure = c.measure AND o.period = c.period
+                  AND o.source = c.source
+                """,
+                [import_id],
+            )
+            cur.execute(
+                """
+                INSERT INTO observations
+                SELECT c.area_code, c.benefit, c.measure, c.period, c.source, c.old_value,
+                       '', 0, c.old_ref, c.old_note, c.old_import_id
+                FROM import_changes c WHERE c.import_id = ? AND c.change = 'removed'
+                """,
+                [import_id],
+            )
+            _fix_period_columns(cur)
+            n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
+            cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
+            return int(n)
+
+    # --- reads --------------------------------------------------------------------------
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def version(self) -> int:
+        """Changes whenever data changes: part of every cached query's key."""
+        df = self.query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM imports")
+        return int(df["v"].iloc[0])
+
+    def observations(
+        self,
+        areas: list[str] | None = None,
+        benefits: list[str] | None = None,
+        measures: list[str] | None = None,
+        sources: list[str] | None = None,
+        period_from: str | None = None,
+        period_to: str | None = None,
+        period_kind: str | None = None,
+    ) -> pd.DataFrame:
+        """Observations with area names, in a deterministic order."""
+        where, params = [], []
+        for col, vals in (("o.area_code", areas), ("o.benefit", benefits), ("o.measure", measures),
+                          ("o.source", sources)):
+            if vals:
+                where.append(f"{col} IN ({', '.join('?' * len(vals))})")
+                params.extend(vals)
+        if period_from:
+            where.append("o.period_end >= ?")
+            params.append(periods.end_month(periods.parse_period(period_from)))
+        if period_to:
+            where.append("o.period_end <= ?")
+            params.append(periods.end_month(periods.parse_period(period_to)))
+        if period_kind:
+            where.append("o.period_kind = ?")
+            params.append(period_kind)
+        sql = f"""
+            SELECT o.area_code, a.name_da AS area_name, o.benefit, o.measure, o.period, o.value,
+                   o.source, o.period_kind, o.period_end, o.ref, o.note, o.import_id
+            FROM observations o JOIN areas a ON a.code = o.area_code
+            {"WHERE " + " AND ".join(where) if where else ""}
+            ORDER BY o.source, o.area_code, o.benefit, o.measure, o.period_end, o.period_kind
+        """
+        return self.query(sql, params)
+
+    def sources(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM sources ORDER BY key")
+
+    def imports(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM imports ORDER BY id DESC")
+
+    def published_changes(self, plan: str | None = None) -> pd.DataFrame:
+        if plan:
+            return self.query("SELECT * FROM published_changes WHERE plan = ? ORDER BY ALL", [plan])
+        return self.query("SELECT * FROM published_changes ORDER BY ALL")
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """Tidy frame → the store's columns (period kind and sort key derived here, once)."""
+    df = frame.copy()
+    for col in ("ref", "note"):
+        if col not in df:
+            df[col] = None
+    df = df[TIDY].copy()
+    uniq = pd.unique(df["period"])
+    kinds = {p: periods.kind(p) for p in uniq}
+    ends = {p: periods.end_month(p) for p in uniq}
+    df["period_kind"] = df["period"].map(kinds)
+    df["period_end"] = df["period"].map(ends).astype("int32")
+    df["value"] = pd.to_numeric(df["value"]).astype("float64")
+    for col in ("area_code", "benefit", "measure", "period", "source", "ref", "note"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rows restored by undo carry placeholder period columns; derive them."""
+    rows = cur.execute("SELECT DISTINCT period FROM observations WHERE period_kind = ''").fetchall()
+    for (p,) in rows:
+        cur.execute(
+            "UPDATE observations SET period_kind = ?, period_end = ? WHERE period = ? AND period_kind = ''",
+            [periods.kind(p), periods.end_month(p), p],
+        )
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Store:
+    return Store(path, read_only=read_only)
