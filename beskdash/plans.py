@@ -13,8 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from beskdash.paths import DATA_DIR, PLANS_DIR
 from beskdash.periods import PeriodError, parse_period
-from beskdash.paths import PLANS_DIR, DATA_DIR
 
 
 class _Strict(BaseModel):

@@ -216,7 +216,7 @@ def overlaps(keys: list[str]) -> list[tuple[str, str]]:
             if a == b:
                 continue
             ba = bs.get(a)
-            if ba and (b in ba.total_of or bs.get(b) and bs[b].part_of == a):
+            if ba and (b in ba.total_of or (bs.get(b) and bs[b].part_of == a)):
                 out.append((a, b))
     return out
 

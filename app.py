@@ -1,0 +1,19 @@
+"""beskdash: entry point. Builds the navigation (which pages a role sees) and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from beskdash.pages_registry import PAGES
+
+st.set_page_config(page_title="beskdash – beskæftigelsesplaner", page_icon="📊", layout="wide")
+
+HERE = Path(__file__).parent
+pages = [
+    st.Page(str(HERE / p.file), title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
+    for p in PAGES
+    if (HERE / p.file).exists() and p.visible()
+]
+st.navigation(pages).run()

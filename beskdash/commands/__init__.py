@@ -1,0 +1,7 @@
+"""CLI commands, one module per area; each defines `register(subparsers)`.
+
+`python -m beskdash` loads the modules listed in COMMANDS that exist, so a capability adds
+its own module and one line here.
+"""
+
+COMMANDS = ["core", "goals", "compare", "imports", "fetch", "audit", "report", "users"]

@@ -1,0 +1,60 @@
+"""Core commands: build, export, plans check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from beskdash.cli import CliError, add_db, open_store
+from beskdash.paths import db_path
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from beskdash.build import build
+
+    with open_store(args) as store:
+        report = build(store)
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    print(f"Databasen er bygget: {db_path(args.db)}", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from beskdash import exports
+
+    with open_store(args, read_only=True) as store:
+        df = store.observations(
+            areas=[args.area] if args.area else None,
+            benefits=[args.benefit] if args.benefit else None,
+            sources=[args.source] if args.source else None,
+        )
+    out = exports.observations_json(df) if args.format == "json" else exports.observations_csv(df)
+    sys.stdout.write(out)
+
+
+def cmd_plans_check(args: argparse.Namespace) -> None:
+    from beskdash.plans import check_plans
+
+    problems = check_plans()
+    if problems:
+        raise CliError("\n".join(problems))
+    print("Alle planer er gyldige.")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    b = sub.add_parser("build", help="byg databasen fra data/ og plans/")
+    add_db(b)
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("export", help="skriv observationerne til stdout")
+    add_db(e)
+    e.add_argument("--format", choices=["csv", "json"], default="csv")
+    e.add_argument("--area", help="områdekode, fx 173")
+    e.add_argument("--benefit", help="ydelsesnøgle, fx a-dagpenge")
+    e.add_argument("--source", help="kildenøgle, fx dst:AUK01 eller plan:ltk-2021")
+    e.set_defaults(func=cmd_export)
+
+    pl = sub.add_parser("plans", help="planerne i plans/")
+    plsub = pl.add_subparsers(dest="plans_command", required=True)
+    pc = plsub.add_parser("check", help="kontrollér alle planfiler mod skemaet")
+    pc.set_defaults(func=cmd_plans_check)

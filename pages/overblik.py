@@ -1,0 +1,26 @@
+"""Overblik: the latest figure per ydelse for each of the four municipalities, beside Hele landet."""
+
+import streamlit as st
+
+from beskdash import overview, ui
+
+st.title("Overblik")
+st.write(
+    "De nyeste tal pr. ydelse for de fire kommuner ved siden af hele landet. "
+    "Fuldtidspersoner er den samlede tid på ydelsen omregnet til hele personer; "
+    "andelene er fuldtidspersoner i procent af befolkningen eller arbejdsstyrken (16-66 år), "
+    "som kilden har offentliggjort dem."
+)
+
+latest = ui.cached(overview.latest_by_benefit)
+tabs = st.tabs([ui.area_label(c) for c in ui.MUNICIPALITIES])
+for tab, code in zip(tabs, ui.MUNICIPALITIES):
+    with tab:
+        df = latest(code)
+        if df.empty:
+            st.info("Der er endnu ingen tal for denne kommune.")
+            continue
+        for source, part in df.groupby("source", sort=True):
+            st.subheader(part["source_title"].iloc[0])
+            ui.dataframe(overview.display_table(part))
+            ui.source_footer([source], list(part["period"]))
