@@ -10,6 +10,14 @@ def _everyone() -> bool:
     return True
 
 
+def _analyst() -> bool:
+    """Pages for logged-in analysts only (the login gate lives in beskdash.ui)."""
+    from beskdash import ui
+
+    check = getattr(ui, "is_analyst", None)
+    return bool(check and check())
+
+
 @dataclass(frozen=True)
 class PageSpec:
     file: str
@@ -28,4 +36,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/rangliste.py", "Rangliste", "rangliste", "🏅"),
     PageSpec("pages/planer.py", "Planer", "planer", "📚"),
     PageSpec("pages/datakvalitet.py", "Datakvalitet", "datakvalitet", "🧪"),
+    PageSpec("pages/upload.py", "Upload", "upload", "⬆️", visible=_analyst),
+    PageSpec("pages/hent.py", "Hent data", "hent", "🌐", visible=_analyst),
+    PageSpec("pages/login.py", "Log ind", "login", "🔑"),
 ]
