@@ -50,7 +50,7 @@ def read_shipped(data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR) -> list
             titles[pid] = (f"{plan.publisher}: {plan.title}", plan.publisher)
     for path in sorted((data_dir / "plan_figures").glob("*.csv")):
         title, publisher = titles.get(path.stem, (None, None))
-        pf = plan_figures.read(path, title, publisher)
+        pf = plan_figures.read(path, title, publisher, display_name=_rel(path))
         problems.extend(pf.problems)
         if not pf.problems:
             problems.extend(check_tidy(pf.frame, _rel(path)))

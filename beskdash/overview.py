@@ -48,16 +48,57 @@ def latest_by_benefit(store: Store, area_code: str) -> pd.DataFrame:
     return df
 
 
+def by_source(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The rows split per source: the plans' own figures first, then the statistics."""
+    keys = sorted(df["source"].unique(), key=lambda k: (not k.startswith("plan:"), k))
+    return [(k, df[df["source"] == k]) for k in keys]
+
+
 def display_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The overview rows as Danish text columns, for st.dataframe/st.table."""
+    """One row per ydelse and period: count, share, and Hele landet beside them (Danish text).
+
+    Shares say what they are a share of when a table mixes bases (population/labour force).
+    """
     from beskdash import fmt
 
-    return pd.DataFrame(
-        {
-            "Ydelse": df["benefit_label"],
-            "Mål": df["measure_label"],
-            "Periode": df["period"].map(fmt.period),
-            "Værdi": [fmt.value(v, m) for v, m in zip(df["value"], df["measure"])],
-            "Hele landet": [fmt.value(v, m) for v, m in zip(df["national_value"], df["measure"])],
+    rows = []
+    bases = set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"])
+    for (_benefit, period), g in df.groupby(["benefit", "period"], sort=False):
+        count = g[g["measure"].isin(COUNT_MEASURES)]
+        share = g[g["measure"].isin(SHARE_MEASURES)]
+        row = {
+            "Ydelse": g["benefit_label"].iloc[0],
+            "Periode": fmt.period(period),
+            "Antal": fmt.value(count["value"].iloc[0], count["measure"].iloc[0]) if len(count) else "–",
+            "Andel": "–",
+            "Hele landet, antal": "–",
+            "Hele landet, andel": "–",
         }
-    )
+        if len(count):
+            row["Hele landet, antal"] = fmt.value(count["national_value"].iloc[0], count["measure"].iloc[0])
+        if len(share):
+            m = share["measure"].iloc[0]
+            suffix = f" ({_BASE[m]})" if len(bases) > 1 and m in _BASE else ""
+            row["Andel"] = fmt.value(share["value"].iloc[0], m) + suffix
+            row["Hele landet, andel"] = fmt.value(share["national_value"].iloc[0], m)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    # Drop columns the source never fills (e.g. no national figures).
+    return out[[c for c in out.columns if c in ("Ydelse", "Periode") or (out[c] != "–").any()]]
+
+
+def measures_note(df: pd.DataFrame) -> str:
+    """What 'Antal' and 'Andel' mean in this source's table."""
+    from beskdash import taxonomy as tx
+
+    counts = sorted(set(df.loc[df["measure"].isin(COUNT_MEASURES), "measure"]))
+    shares = sorted(set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"]))
+    parts = []
+    if counts:
+        parts.append("Antal: " + ", ".join(tx.measure_label(m).lower() for m in counts))
+    if shares:
+        parts.append("Andel: " + ", ".join(tx.measure_label(m).lower() for m in shares))
+    return ". ".join(parts) + "." if parts else ""
+
+
+_BASE = {"pct-befolkning": "af befolkningen", "pct-arbejdsstyrke": "af arbejdsstyrken", "pct": "andel"}

@@ -112,14 +112,16 @@ def sort_key(period: str) -> tuple[int, int]:
 
 
 def label_da(period: str, short: bool = False) -> str:
-    """How a Dane writes it: `2019`, `4. kvt. 2019`, `december 2019` (short: `dec. 2019`)."""
+    """How a Dane writes it: `2019`, `4. kvt. 2019` (no-break space), `december 2019` (short: `dec. 2019`)."""
     k = kind(period)
     if k == "year":
         return period
+    # A no-break space after "4.": typographically right, and a table cell starting with
+    # "4. " would otherwise be rendered as a Markdown list item.
     if k == "quarter":
-        return f"{period[-1]}. kvt. {period[:4]}"
+        return f"{period[-1]}.\u00a0kvt. {period[:4]}"
     if k == "mat":
-        return f"år til {period[-1]}. kvt. {period[:4]}"
+        return f"år til {period[-1]}.\u00a0kvt. {period[:4]}"
     m = int(period[5:])
     name = MONTHS_DA_SHORT[m - 1] if short else MONTHS_DA[m - 1]
     return f"{name} {period[:4]}"

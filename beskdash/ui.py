@@ -123,4 +123,10 @@ def source_footer(source_keys: list[str], periods: list[str] | None = None) -> N
 
 
 def dataframe(df: pd.DataFrame, **kwargs: Any) -> None:
+    """A large, scrollable table (canvas grid)."""
     st.dataframe(df, hide_index=True, width="stretch", **kwargs)
+
+
+def table(df: pd.DataFrame, alt: str | None = None) -> None:
+    """A small table as plain HTML: readable by screen readers and searchable in the page."""
+    st.table(df, hide_index=True, alt=alt)

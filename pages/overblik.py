@@ -20,7 +20,8 @@ for tab, code in zip(tabs, ui.MUNICIPALITIES):
         if df.empty:
             st.info("Der er endnu ingen tal for denne kommune.")
             continue
-        for source, part in df.groupby("source", sort=True):
+        for source, part in overview.by_source(df):
             st.subheader(part["source_title"].iloc[0])
-            ui.dataframe(overview.display_table(part))
+            ui.table(overview.display_table(part), alt=f"{part['source_title'].iloc[0]}: {ui.area_label(code)}")
+            st.caption(overview.measures_note(part))
             ui.source_footer([source], list(part["period"]))

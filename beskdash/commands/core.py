@@ -12,8 +12,14 @@ from beskdash.paths import db_path
 def cmd_build(args: argparse.Namespace) -> None:
     from beskdash.build import build
 
+    from pathlib import Path
+
+    from beskdash.paths import DATA_DIR, PLANS_DIR
+
+    data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
+    plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
     with open_store(args) as store:
-        report = build(store)
+        report = build(store, data_dir, plans_dir)
     for line in report.lines():
         print(line, file=sys.stderr)
     print(f"Databasen er bygget: {db_path(args.db)}", file=sys.stderr)
@@ -44,6 +50,8 @@ def cmd_plans_check(args: argparse.Namespace) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build", help="byg databasen fra data/ og plans/")
     add_db(b)
+    b.add_argument("--data-dir", help="en anden datamappe end data/ (fx til test)")
+    b.add_argument("--plans-dir", help="en anden planmappe end plans/")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("export", help="skriv observationerne til stdout")

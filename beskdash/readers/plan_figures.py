@@ -26,9 +26,10 @@ class PlanFigures:
     source: SourceMeta
 
 
-def read(path: Path, plan_title: str | None = None, publisher: str | None = None) -> PlanFigures:
+def read(path: Path, plan_title: str | None = None, publisher: str | None = None,
+         display_name: str | None = None) -> PlanFigures:
     plan_id = path.stem
-    name = f"data/plan_figures/{path.name}"
+    name = display_name or f"data/plan_figures/{path.name}"
     problems: list[Problem] = []
     text = path.read_bytes().decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))

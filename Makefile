@@ -1,0 +1,47 @@
+# beskdash — the two commands of the README: `make run` and `make test`.
+# Each sets up what it needs itself (venv, packages, Debian's chromium for the browser tests).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test build lint bench setup setup-test chromium clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+# Browser tests drive Debian's chromium (browser downloads do not work offline).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installerer Debians chromium til browsertestene …"; \
+	  apt-get update -q && apt-get install -y -q chromium; }
+
+build: $(VENV)/.installed
+	$(PY) -m beskdash build
+
+run: build
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.installed-test chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) data/beskdash.duckdb data/beskdash.duckdb.wal

@@ -1,0 +1,15 @@
+"""Smoke: the app opens in chromium and shows the Overblik page with real figures."""
+
+from tests.browser.conftest import wait_for_app
+
+
+def test_overblik_in_a_real_browser(app_server, page) -> None:
+    page.goto(app_server.url + "/")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Overblik").wait_for()
+    assert page.get_by_role("tab", name="Allerød").is_visible()
+    page.get_by_text("Kilde: Statistikbanken AUK01", exact=False).first.wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+    # a real figure from Lyngby-Taarbæk's 2021 plan: førtidspension 1.043 fuldtidspersoner
+    row = page.get_by_role("row").filter(has_text="Førtidspension").filter(has_text="1.043")
+    assert row.count() == 1

@@ -1,0 +1,100 @@
+"""The StatBank reader on the real shipped extracts, and on a Danish rendering of the same data."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from beskdash.paths import DATA_DIR
+from beskdash.readers import statbank
+
+AUK01 = DATA_DIR / "dst" / "AUK01_en_2007Q1-2025Q4.csv"
+FOLK1AM = DATA_DIR / "dst" / "FOLK1AM_en_2021M10-2026M02.csv"
+FOLK1A = DATA_DIR / "dst" / "FOLK1A_en_population_Q1.csv"
+SHARED_DST = Path(__file__).resolve().parents[3] / "shared" / "data" / "dst"
+
+DA_AREAS = {"All Denmark": "Hele landet", "Copenhagen": "København", "Abroad": "Udlandet",
+            "Not stated municipality": "Uoplyst kommune"}
+
+
+def danish_rendering(raw: bytes) -> bytes:
+    """The same extract as StatBank's Danish export writes it: Danish labels, 2019K4, Windows-1252."""
+    text = raw.decode("utf-8-sig")
+    out = []
+    for line in text.splitlines():
+        f = line.split(";")
+        if f[0] != "OMRÅDE":
+            f[0] = DA_AREAS.get(f[0], f[0]).replace("Province ", "Landsdel ")
+            f[1] = "Nettoledige kontanthjælpsmodtagere"
+            f[2] = "I alt"
+            f[3] = "Alder i alt"
+            f[4] = f[4].replace("Q", "K")
+        out.append(";".join(f))
+    return ("\r\n".join(out) + "\r\n").encode("cp1252")
+
+
+def test_shipped_copies_equal_shared_extracts() -> None:
+    if not SHARED_DST.exists():
+        pytest.skip("../shared is not beside this checkout")
+    for f in (AUK01, FOLK1AM, FOLK1A):
+        assert f.read_bytes() == (SHARED_DST / f.name).read_bytes()
+
+
+def test_auk01_english() -> None:
+    r = statbank.read(AUK01.read_bytes(), AUK01.name)
+    assert r.problems == []
+    assert r.fmt == "statbank-csv-en"
+    assert r.source.key == "dst:AUK01" and r.source.licence == "CC BY 4.0"
+    f = r.frame
+    # 98 kommuner + 5 regions + 11 landsdele + Hele landet, 2007Q1–2025Q4 (76 quarters)
+    assert f["area_code"].nunique() == 115
+    assert f["period"].nunique() == 76 and f["period"].min() == "2007Q1" and f["period"].max() == "2025Q4"
+    assert len(f) == 115 * 76
+    assert r.skipped == {"Abroad": 76, "Not stated municipality": 76}
+    assert set(f["benefit"]) == {"kontanthjaelp-nettoledige"} and set(f["measure"]) == {"fuldtidspersoner"}
+    first = f[(f.area_code == "000") & (f.period == "2007Q1")]["value"].iloc[0]
+    assert first == 19206
+
+
+def test_danish_cp1252_rendering_reads_identically() -> None:
+    en = statbank.read(AUK01.read_bytes(), "en.csv")
+    da = statbank.read(danish_rendering(AUK01.read_bytes()), "da.csv")
+    assert da.problems == []
+    assert da.fmt == "statbank-csv-da"
+    cols = ["area_code", "benefit", "measure", "period", "value", "source"]
+    pd.testing.assert_frame_equal(en.frame[cols].reset_index(drop=True), da.frame[cols].reset_index(drop=True))
+
+
+def test_population_tables() -> None:
+    m = statbank.read(FOLK1AM.read_bytes(), FOLK1AM.name)
+    q = statbank.read(FOLK1A.read_bytes(), FOLK1A.name)
+    assert m.problems == [] and q.problems == []
+    assert m.source.key == "dst:FOLK1AM" and q.source.key == "dst:FOLK1A"
+    assert set(m.frame["benefit"]) == {"befolkning"} and set(m.frame["measure"]) == {"personer"}
+    v = m.frame[(m.frame.area_code == "000") & (m.frame.period == "2021M10")]["value"].iloc[0]
+    assert v == 5867412
+
+
+def test_suppressed_values_are_null() -> None:
+    raw = ("OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\n"
+           "Allerød;Nettoledige kontanthjælpsmodtagere;I alt;Alder i alt;2019K4;..\n")
+    r = statbank.read(raw.encode("utf-8"), "x.csv")
+    assert r.problems == []
+    assert r.frame["value"].isna().all() and r.frame["area_code"].iloc[0] == "201"
+
+
+def test_problems_name_file_row_and_column() -> None:
+    raw = (
+        "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\n"
+        "Lyngby;Nettoledige kontanthjælpsmodtagere;I alt;Alder i alt;2019K4;12\n"
+        "Allerød;Nettoledige kontanthjælpsmodtagere;Mænd;Alder i alt;2019K4;12\n"
+        "Allerød;Nettoledige kontanthjælpsmodtagere;I alt;Alder i alt;2019K9;12\n"
+        "Allerød;Nettoledige kontanthjælpsmodtagere;I alt;Alder i alt;2019K3;tolv\n"
+    )
+    r = statbank.read(raw.encode("utf-8"), "udtraek.csv")
+    msgs = [p.message() for p in r.problems]
+    assert msgs[0] == ("udtraek.csv, linje 2, kolonne OMRÅDE: 'Lyngby' er ikke en kendt kommune eller et kendt "
+                       "område — mente du 'Lyngby-Taarbæk'?")
+    assert "linje 3, kolonne KØN: 'Mænd' er ikke en total" in msgs[1]
+    assert "linje 4, kolonne TID" in msgs[2] and "2019K9" in msgs[2]
+    assert msgs[3] == "udtraek.csv, linje 5, kolonne INDHOLD: 'tolv' er ikke et tal"
