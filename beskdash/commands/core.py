@@ -10,10 +10,9 @@ from beskdash.paths import db_path
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from beskdash.build import build
-
     from pathlib import Path
 
+    from beskdash.build import build
     from beskdash.paths import DATA_DIR, PLANS_DIR
 
     data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
