@@ -129,7 +129,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as e:
+        except (duckdb.IOException, duckdb.ConnectionException) as e:
             raise StoreBusy(_busy_message(self.path, e)) from None
         if not read_only:
             self._con.execute(SCHEMA)

@@ -9,8 +9,8 @@ from beskdash.paths import ROOT
 
 
 @pytest.fixture
-def app(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(built_db))
+def app(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
 
 
