@@ -1,5 +1,7 @@
 """Smoke: the app opens in chromium and shows the Overblik page with real figures."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import wait_for_app
 
 
@@ -12,4 +14,4 @@ def test_overblik_in_a_real_browser(app_server, page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     # a real figure from Lyngby-Taarbæk's 2021 plan: førtidspension 1.043 fuldtidspersoner
     row = page.get_by_role("row").filter(has_text="Førtidspension").filter(has_text="1.043")
-    assert row.count() == 1
+    expect(row).to_have_count(1, timeout=20_000)
