@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import overview, ui
+from beskdash import compare, overview, ui
 
 st.title("Overblik")
 st.write(
@@ -11,6 +11,10 @@ st.write(
     "andelene er fuldtidspersoner i procent af befolkningen eller arbejdsstyrken (16-66 år), "
     "som kilden har offentliggjort dem."
 )
+
+st.subheader("Sammenligninger fra planerne")
+for label, params in compare.benchmark_links():
+    st.page_link("pages/sammenligning.py", label=label, icon="📈", query_params=params)
 
 latest = ui.cached(overview.latest_by_benefit)
 tabs = st.tabs([ui.area_label(c) for c in ui.MUNICIPALITIES])

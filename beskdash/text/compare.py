@@ -1,0 +1,134 @@
+"""The sentence under a comparison chart, from the same numbers as the chart and the table:
+"Allerød havde 24 nettoledige kontanthjælpsmodtagere i 4. kvt. 2019, færre end Hørsholm (33) og Egedal (72)."
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from beskdash import fmt, taxonomy
+from beskdash.compare import Comparison, Ranking, join_da, year_before
+
+# A benefit label that names people ("Nettoledige kontanthjælpsmodtagere") is counted as it is;
+# one that names a benefit ("Kontanthjælp") is counted as "fuldtidspersoner på kontanthjælp".
+_PEOPLE = re.compile(r"(modtagere|ledige|unge|indvandrere|beskæftigede|sygemeldte|borgere)\b", re.IGNORECASE)
+
+# Comparatives: (focus lower than others, focus higher, equal).
+_FEWER = ("færre end", "flere end", "lige så mange som")
+_SHARE = ("en lavere andel end", "en højere andel end", "samme andel som")
+_LEVEL = ("lavere end", "højere end", "det samme som")
+
+
+def _lower_first(s: str) -> str:
+    """`Kontanthjælp` → `kontanthjælp`; `SU-modtagere` keeps its capitals."""
+    return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
+
+
+def _counted(comp: Comparison) -> str:
+    """What is counted: `nettoledige kontanthjælpsmodtagere`, `fuldtidspersoner på kontanthjælp`."""
+    label = _lower_first(comp.benefit_label)
+    if len(comp.benefits) == 1 and _PEOPLE.search(label):
+        return label
+    return f"{taxonomy.measure(comp.measure).unit_da} på {label}"
+
+
+def _share_of(comp: Comparison) -> str:
+    """`af arbejdsstyrken 16-66 år på kontanthjælp`, `af befolkningen som nettoledige …`."""
+    m = taxonomy.measure(comp.measure)
+    whole = "hele befolkningen" if comp.scale == "popshare" else (
+        m.da.removeprefix("Andel af ") if m.da.startswith("Andel af ") else "gruppen")
+    label = _lower_first(comp.benefit_label)
+    link = "som" if len(comp.benefits) == 1 and _PEOPLE.search(label) else "på"
+    return f"af {whole} {link} {label}"
+
+
+def _compare_list(words: tuple[str, str, str], items: list[tuple[str, float, str]], v: float) -> str:
+    """`færre end Hørsholm (33) og Egedal (72)`, `færre end X (33), men flere end Y (12)`."""
+    lower = [f"{n} ({s})" for n, o, s in items if v < o]
+    higher = [f"{n} ({s})" for n, o, s in items if v > o]
+    same = [f"{n} ({s})" for n, o, s in items if v == o]
+    parts = []
+    if lower:
+        parts.append(f"{words[0]} {join_da(lower)}")
+    if higher:
+        parts.append(f"{words[1]} {join_da(higher)}")
+    if same:
+        parts.append(f"{words[2]} {join_da(same)}")
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + ", men " + parts[-1]
+
+
+def sentence(comp: Comparison, period: str | None = None) -> str:
+    """One plain Danish sentence: the focus area's value in `period` (default: the last period
+    in which it has one) against every other series, with the number behind each comparison."""
+    f = comp.frame
+    focus = comp.focus[0] if comp.focus else (comp.series_order[0] if comp.series_order else None)
+    if focus is None:
+        return "Der er ingen områder valgt."
+    name = comp.labels[focus]
+    mine = f[(f["series"] == focus) & f["value"].notna()]
+    if period is None:
+        if mine.empty:
+            return f"Der er ingen tal for {name} i den valgte periode."
+        period = str(mine["period"].iloc[-1])
+    row = mine[mine["period"] == period]
+    when = fmt.period(period)
+    if row.empty:
+        return f"Der er ingen tal for {name} i {when}."
+    v = float(row["value"].iloc[0])
+    at = f[f["period"] == period].set_index("series")["value"]
+    items, missing = [], []
+    for sid in comp.series_order:
+        if sid == focus:
+            continue
+        o = at.get(sid, math.nan)
+        if o is None or math.isnan(o):
+            missing.append(comp.labels[sid])
+        else:
+            items.append((comp.labels[sid], float(o), comp.format(o)))
+
+    if comp.view == "index":
+        head = f"{name} lå på indeks {comp.format(v)} i {when} ({fmt.period(comp.base)} = 100)"
+        words = _LEVEL
+    elif comp.view == "yoy":
+        per = " pr. 1.000 indbyggere" if comp.scale == "per1000" else ""
+        what = f"andelen {_share_of(comp)}" if comp.is_share else f"antallet af {_counted(comp)}{per}"
+        head = f"I {name} ændrede {what} sig med {comp.format(v)} fra {fmt.period(year_before(period))} til {when}"
+        words = _LEVEL
+    elif comp.is_share:
+        head = f"{name} havde {comp.format(v)} {_share_of(comp)} i {when}"
+        words = _SHARE
+    elif comp.measure in ("fuldtidspersoner", "personer"):
+        per = " pr. 1.000 indbyggere" if comp.scale == "per1000" else ""
+        head = f"{name} havde {comp.format(v)} {_counted(comp)}{per} i {when}"
+        words = _FEWER
+    else:
+        m = taxonomy.measure(comp.measure)
+        head = f"For {name} var {_lower_first(m.da)} for {_lower_first(comp.benefit_label)} {comp.format(v)} i {when}"
+        words = _LEVEL
+    text = head
+    if items:
+        text += ", " + _compare_list(words, items, v)
+    text += "."
+    if missing:
+        text += f" Der er ingen tal for {join_da(missing)} i {when}."
+    return text
+
+
+def ranking_sentence(r: Ranking, code: str) -> str:
+    """`Allerød var nr. 27 af 98 kommuner i 4. kvt. 2025 (1,13 fuldtidspersoner pr. 1.000 indbyggere),
+    i den bedste tredjedel.`"""
+    f = r.frame
+    row = f[f["area_code"] == code]
+    name = taxonomy.area_name(code)
+    if row.empty or math.isnan(float(row["value"].iloc[0])):
+        return f"Der er ingen tal for {name} i {fmt.period(r.period)}."
+    n = int(f["value"].notna().sum())
+    rank = int(row["rank"].iloc[0])
+    value = r.format(float(row["value"].iloc[0]))
+    if not (taxonomy.measure(r.measure).share or r.scale == "popshare"):
+        value += " " + _lower_first(r.unit)
+    return (f"{name} var nr. {rank} af {n} kommuner i {fmt.period(r.period)} ({value}), "
+            f"i den {row['third'].iloc[0]} tredjedel.")

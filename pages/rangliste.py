@@ -1,0 +1,67 @@
+"""Rangliste: all kommuner for one ydelse, measure and period — rank, value, change and third,
+with the four municipalities highlighted. Every selection lives in the URL."""
+
+import streamlit as st
+
+from beskdash import compare, exports, fmt, taxonomy, ui
+from beskdash.charts import compare as charts
+from beskdash.text import compare as say
+
+WIDGETS = {"ydelse": "rank_ydelse", "maal": "rank_maal", "enhed": "rank_enhed", "periode": "rank_periode"}
+
+st.title("Rangliste")
+st.write("Alle 98 kommuner for én ydelse og én periode, fra den bedste til den dårligste placering, delt i "
+         "tredjedele. Antal sættes i forhold til befolkningen, så store og små kommuner kan sammenlignes.")
+
+proposed = {k: st.query_params.get(k) for k in WIDGETS}
+proposed |= {k: st.session_state[w] for k, w in WIDGETS.items() if w in st.session_state}
+view = ui.cached(compare.resolve_ranking)(proposed)
+if view is None:
+    st.info("Der er ingen ydelse med tal for de fleste kommuner endnu.")
+    st.stop()
+ui.url_set(**view.params())
+for k, v in view.params().items():
+    st.session_state[WIDGETS[k]] = v
+
+opts = ui.cached(compare.ranking_options)()
+c1, c2, c3, c4 = st.columns(4)
+c1.selectbox("Ydelse", compare.benefit_options(opts), format_func=taxonomy.benefit_label, key=WIDGETS["ydelse"])
+c2.selectbox("Mål", compare.measure_options(opts, view.benefit), format_func=taxonomy.measure_label,
+             key=WIDGETS["maal"])
+c3.radio("Enhed", compare.scale_options(view.measure), format_func=lambda s: compare.scale_label(s, view.measure),
+         key=WIDGETS["enhed"])
+c4.selectbox("Periode", list(reversed(ui.cached(compare.ranking_periods)(view.benefit, view.measure))),
+             format_func=fmt.period, key=WIDGETS["periode"])
+
+try:
+    ranking = ui.cached(compare.ranking_for)(view)
+except compare.CompareError as e:
+    st.error(f"Ranglisten kan ikke vises: {e}.")
+    st.stop()
+
+for code in ui.MUNICIPALITIES:
+    st.markdown(f"- {say.ranking_sentence(ranking, code)}")
+chart = charts.ranking_chart(ranking, ui.MUNICIPALITIES)
+st.altair_chart(chart, width="stretch",
+                alt=" ".join(say.ranking_sentence(ranking, c) for c in ui.MUNICIPALITIES))
+for line in (ranking.denominator, *ranking.notes):
+    if line:
+        st.caption(line)
+ui.table(compare.ranking_display(ranking), alt=f"Rangliste: {taxonomy.benefit_label(view.benefit)}, "
+                                              f"{fmt.period(view.period)}")
+ui.source_footer(list(ranking.sources), [ranking.previous, ranking.period])
+
+doc = exports.ranking_document(ui.store(), ranking)
+name = f"rangliste-{view.benefit}-{view.measure}-{view.scale}-{view.period}"
+st.subheader("Hent det viste")
+d1, d2, d3, d4 = st.columns(4)
+d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key="rank_csv")
+d2.download_button("Excel (XLSX)", exports.xlsx(doc), f"{name}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="rank_xlsx")
+d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart, doc.notes), f"{name}.png", "image/png",
+                   key="rank_png")
+d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart, doc.notes), f"{name}.svg", "image/svg+xml",
+                   key="rank_svg")
+with st.popover("Kopiér link"):
+    st.caption("Linket åbner præcis denne rangliste. Kopiér det med knappen i feltet.")
+    st.code(compare.ranking_permalink(view, st.context.url), language=None, wrap_lines=True)

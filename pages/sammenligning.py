@@ -1,0 +1,127 @@
+"""Sammenligning: areas or a plan's peer group over time for one ydelse and measure, normalised.
+
+Every selection lives in the URL: the page is the same view for anyone opening the same link.
+"""
+
+import streamlit as st
+
+from beskdash import compare, exports, fmt, taxonomy, ui
+from beskdash.charts import compare as charts
+from beskdash.text import compare as say
+
+# URL parameter → widget key. The widgets only propose values; compare.resolve_view decides.
+WIDGETS = {"gruppe": "cmp_gruppe", "omr": "cmp_omr", "fokus": "cmp_fokus", "samlet": "cmp_samlet",
+           "grupper": "cmp_grupper", "ydelse": "cmp_ydelse", "maal": "cmp_maal", "frekvens": "cmp_frekvens",
+           "enhed": "cmp_enhed", "visning": "cmp_visning", "basis": "cmp_basis"}
+
+
+def _proposed() -> dict[str, str | None]:
+    """The URL's values, overridden by whatever the user has just chosen in a widget (the period
+    range is written to the URL by its slider)."""
+    params: dict[str, str | None] = {k: st.query_params.get(k) for k in [*WIDGETS, "fra", "til"]}
+    for k, w in WIDGETS.items():
+        if w in st.session_state:
+            v = st.session_state[w]
+            params[k] = ",".join(v) if isinstance(v, list) else ("1" if v is True else None if v is False else v)
+    return params
+
+
+def _group_changed() -> None:
+    # A new peer group brings its own areas, focus, ydelse and measure.
+    for k in ("omr", "fokus", "ydelse", "maal", "frekvens", "enhed", "visning", "basis"):
+        st.session_state[WIDGETS[k]] = None
+
+
+def _areas_changed() -> None:
+    st.session_state[WIDGETS["gruppe"]] = compare.OWN
+
+
+st.title("Sammenligning")
+st.write("Udviklingen for en ydelse i planernes sammenligningsområder eller i områder, du selv vælger. "
+         "Vælg pr. 1.000 indbyggere, andel af befolkningen eller indeks for at sammenligne områder af forskellig "
+         "størrelse.")
+
+view = ui.cached(compare.resolve_view)(_proposed())
+ui.url_set(**view.params())
+for k, v in view.values().items():
+    st.session_state[WIDGETS[k]] = v
+avail = ui.cached(compare.available)(list(view.areas))
+ps = compare.period_options(avail, view.benefit, view.measure, view.kind)
+
+groups = {g.key: g.label for g in compare.peer_groups()} | {compare.OWN: "Egne valg"}
+c1, c2 = st.columns([2, 3])
+c1.selectbox("Sammenligning", list(groups), format_func=groups.get, key=WIDGETS["gruppe"], on_change=_group_changed)
+areas = {a: taxonomy.area_name(a) for a in taxonomy.get().areas}
+c2.multiselect("Områder", list(areas), format_func=areas.get, key=WIDGETS["omr"], on_change=_areas_changed,
+               placeholder="Vælg områder")
+c3, c4, c5 = st.columns([2, 2, 3])
+c3.selectbox("Fremhævet område", list(view.areas), format_func=areas.get, key=WIDGETS["fokus"])
+c4.checkbox("Samlet serie", key=WIDGETS["samlet"],
+            help="De øvrige områder lagt sammen som én serie: Σ tællere / Σ nævnere – aldrig et gennemsnit af "
+                 "andele.")
+aggs = {a.key: a.label for a in compare.aggregates()}
+c5.multiselect("Sum af kommuner", list(aggs), format_func=aggs.get, key=WIDGETS["grupper"],
+               placeholder="Fx Region Hovedstaden")
+if avail.empty:
+    st.warning("Der er ingen tal for de valgte områder. Vælg andre områder eller en af planernes sammenligninger.")
+    st.stop()
+c6, c7, c8 = st.columns(3)
+c6.selectbox("Ydelse", compare.benefit_options(avail), format_func=taxonomy.benefit_label, key=WIDGETS["ydelse"])
+c7.selectbox("Mål", compare.measure_options(avail, view.benefit), format_func=taxonomy.measure_label,
+             key=WIDGETS["maal"])
+kinds = compare.kind_options(avail, view.benefit, view.measure)
+if len(kinds) > 1:
+    c8.selectbox("Periodetype", kinds, format_func=compare.KIND_LABELS.get, key=WIDGETS["frekvens"])
+c9, c10, c11 = st.columns(3)
+c9.radio("Enhed", compare.scale_options(view.measure), format_func=lambda s: compare.scale_label(s, view.measure),
+         key=WIDGETS["enhed"])
+c10.radio("Visning", list(compare.VIEWS), format_func=compare.VIEWS.get, key=WIDGETS["visning"])
+if view.view == "index":
+    c11.selectbox("Basisperiode (= 100)", ps, format_func=fmt.period, key=WIDGETS["basis"])
+if len(ps) > 1:
+    # No key: a new view brings its own range; a moved slider goes to the URL, and the URL decides.
+    chosen = st.select_slider("Periode", options=ps, value=(view.period_from, view.period_to), format_func=fmt.period)
+    if tuple(chosen) != (view.period_from, view.period_to):
+        ui.url_set(fra=chosen[0], til=chosen[1])
+        st.rerun()
+
+if view.together_problem():
+    st.info(f"Områderne kan ikke vises samlet: {view.together_problem()}.")
+group = next((g for g in compare.peer_groups() if g.key == view.group), None)
+if group is not None and group.ref_quote:
+    st.caption(f"Planen: »{group.ref_quote}« ({group.plan}, afsnit »{group.ref_section}«)")
+if group is not None and group.note:
+    st.caption(group.note)
+
+try:
+    comp = ui.cached(compare.comparison_for)(view)
+except compare.CompareError as e:
+    st.error(f"Sammenligningen kan ikke vises: {e}.")
+    st.stop()
+
+sentence = say.sentence(comp)
+st.markdown(f"**{sentence}**")
+chart = charts.line_chart(comp)
+st.altair_chart(chart, width="stretch", alt=sentence)
+for line in (comp.denominator, *comp.notes):
+    if line:
+        st.caption(line)
+ui.table(compare.display_table(comp), alt=f"Tallene bag diagrammet: {compare.title(comp)}")
+for gap in compare.gaps(comp):
+    st.caption(f"Mangler: {gap}")
+ui.source_footer(list(comp.sources), list(comp.periods))
+
+doc = exports.comparison_document(ui.store(), comp)
+name = compare.file_stem(comp)
+st.subheader("Hent det viste")
+d1, d2, d3, d4, d5 = st.columns(5)
+d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key="cmp_csv")
+d2.download_button("Excel (XLSX)", exports.xlsx(doc), f"{name}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="cmp_xlsx")
+d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart, doc.notes), f"{name}.png", "image/png",
+                   key="cmp_png")
+d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart, doc.notes), f"{name}.svg", "image/svg+xml",
+                   key="cmp_svg")
+with d5.popover("Kopiér link"):
+    st.caption("Linket åbner præcis denne visning. Kopiér det med knappen i feltet.")
+    st.code(compare.permalink(view, st.context.url), language=None, wrap_lines=True)
