@@ -6,6 +6,7 @@ file and path (``alleroed-2022.yaml: goals[3].target.value: mangler``).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,7 @@ class NamedIndicator(_Strict):
 
     name: str
     unit: str
+    source: str | None = None  # where the plan says the figure comes from (e.g. "jobindsats.dk")
 
 
 class Indicator(_Strict):
@@ -69,17 +71,21 @@ class Target(_Strict):
     value: float | None = None  # absolute: the target value
     change_pct: float | None = None  # relative: e.g. -10 for "10 pct. under baseline"
     deadline: str
-    tolerance: float | None = None
+    tolerance: float | None = Field(default=None, ge=0)
+    strict: bool = False  # "under 8,0 procent": the target value itself does not meet it
     ref: Ref | None = None
 
     _p = field_validator("deadline")(lambda v: _period(v))
 
     @model_validator(mode="after")
     def _complete(self) -> Target:
+        # "<field>: <why>" is reported at that field's path (see _split_field).
         if self.type == "absolute" and self.value is None:
-            raise ValueError("value: mangler for et absolut mål")
+            raise ValueError("value: mangler (et absolut mål skal have en værdi)")
         if self.type == "relative" and self.change_pct is None:
-            raise ValueError("change_pct: mangler for et relativt mål")
+            raise ValueError("change_pct: mangler (et relativt mål skal have en ændring i pct.)")
+        if self.type == "direction" and (self.value is not None or self.change_pct is not None):
+            raise ValueError("type: et retningsmål har hverken value eller change_pct")
         return self
 
 
@@ -92,6 +98,8 @@ class Goal(_Strict):
     indicator: Indicator | None = None
     baseline: Baseline | None = None
     target: Target | None = None
+    # The plan says a target exists but does not publish it (Rudersdal 2021): where it says so.
+    unpublished_target: Ref | None = None
     note: str | None = None
     ref: Ref
 
@@ -99,17 +107,22 @@ class Goal(_Strict):
     def _consistent(self) -> Goal:
         if self.kind == "target":
             if self.target is None:
-                raise ValueError("target: mangler for et mål af typen target")
+                raise ValueError("target: mangler (et mål af typen target skal have et target)")
             if self.direction is None:
-                raise ValueError("direction: mangler for et mål af typen target")
+                raise ValueError("direction: mangler (et mål af typen target skal have en retning)")
             if self.indicator is None:
-                raise ValueError("indicator: mangler for et mål af typen target")
+                raise ValueError("indicator: mangler (et mål af typen target skal have en indikator)")
             if self.target.type == "relative" and self.baseline is None:
-                raise ValueError("baseline: et relativt mål kræver en baseline")
-        if self.kind == "indicator" and self.indicator is None:
-            raise ValueError("indicator: mangler for et mål af typen indicator")
+                raise ValueError("baseline: mangler (et relativt mål kræver en baseline)")
+        if self.kind == "indicator":
+            if self.indicator is None:
+                raise ValueError("indicator: mangler (et mål af typen indicator skal have en indikator)")
+            if self.target is not None:
+                raise ValueError("target: en indikator uden mål har intet target (brug kind: target)")
         if self.kind == "qualitative" and (self.target is not None or self.baseline is not None):
-            raise ValueError("et kvalitativt mål har hverken baseline eller target")
+            raise ValueError("kind: et kvalitativt mål har hverken baseline eller target")
+        if self.unpublished_target is not None and self.target is not None:
+            raise ValueError("unpublished_target: kun for mål, hvis target ikke er offentliggjort")
         return self
 
 
@@ -137,13 +150,13 @@ class Plan(_Strict):
     @model_validator(mode="after")
     def _references(self) -> Plan:
         ids = [f.id for f in self.focus_areas]
-        for g in self.goals:
+        for i, g in enumerate(self.goals):
             if g.focus_area is not None and g.focus_area not in ids:
-                raise ValueError(f"mål {g.id}: ukendt fokusområde {g.focus_area}")
+                raise ValueError(f"goals[{i}].focus_area: ukendt fokusområde '{g.focus_area}'")
         goal_ids = [g.id for g in self.goals]
         dup = {i for i in goal_ids if goal_ids.count(i) > 1}
         if dup:
-            raise ValueError(f"mål-id brugt flere gange: {', '.join(sorted(dup))}")
+            raise ValueError(f"goals: mål-id brugt flere gange: {', '.join(sorted(dup))}")
         return self
 
 
@@ -198,7 +211,23 @@ def _message(err: dict) -> str:
     if err["type"] == "literal_error":
         allowed = err.get("ctx", {}).get("expected", "")
         return f"{word} {err.get('input')!r} (tilladt: {allowed})"
+    if err["type"] == "greater_than_equal":
+        return f"skal være mindst {err.get('ctx', {}).get('ge')}"
     return word
+
+
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.S)
+
+
+def _split_field(path: str, message: str) -> tuple[str, str]:
+    """A model check's "value: mangler …" belongs at `<path>.value`, where the user looks."""
+    m = _FIELD_PREFIX.match(message)
+    if not m:
+        return path, message
+    field, rest = m.groups()
+    if not path:
+        return field, rest
+    return (path + field if field.startswith("[") else f"{path}.{field}"), rest
 
 
 def validate_plan(data: object, name: str) -> Plan:
@@ -208,7 +237,10 @@ def validate_plan(data: object, name: str) -> Plan:
         problems = []
         for err in e.errors():
             path = _loc(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
-            problems.append(f"{name}: {path}: {_message(err)}" if path else f"{name}: {_message(err)}")
+            msg = _message(err)
+            if err["type"] == "value_error":
+                path, msg = _split_field(path, msg)
+            problems.append(f"{name}: {path}: {msg}" if path else f"{name}: {msg}")
         raise PlanError(problems) from None
 
 
@@ -264,6 +296,10 @@ def _check_keys(plan: Plan, name: str, taxonomy) -> list[str]:
                 out.append(f"{name}: goals[{i}].indicator.series.benefits[{j}]: ukendt ydelse '{b}'")
         if s.measure not in taxonomy.measure_keys():
             out.append(f"{name}: goals[{i}].indicator.series.measure: ukendt mål '{s.measure}'")
+        # A sum must not count anyone twice (a total with its part, a group with its subgroup).
+        for a, b in taxonomy.overlaps(s.benefits):
+            out.append(f"{name}: goals[{i}].indicator.series.benefits: '{a}' indeholder '{b}' og må ikke lægges "
+                       "sammen med den")
     return out
 
 

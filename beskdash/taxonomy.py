@@ -62,6 +62,7 @@ class Measure:
     unit_da: str
     share: bool = False
     labels: tuple[str, ...] = ()
+    signed: bool = False  # may be negative (a difference), so the negative-count check skips it
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _load() -> Taxonomy:
     }
     measures = {
         m["key"]: Measure(m["key"], m["da"], m["en"], m["unit_da"], bool(m.get("share", False)),
-                          tuple(m.get("labels", [])))
+                          tuple(m.get("labels", [])), bool(m.get("signed", False)))
         for m in tax["measures"]
     }
     b_labels: dict[str, str] = {}
@@ -207,8 +208,19 @@ def members(code: str) -> list[str]:
     return []
 
 
+def _part_of_chain(key: str) -> list[str]:
+    """The groups `key` is part of, nearest first (a-dagpenge-over-1-aar → …-over-26-uger → a-dagpenge)."""
+    bs = get().benefits
+    chain: list[str] = []
+    b = bs.get(key)
+    while b is not None and b.part_of and b.part_of not in chain:
+        chain.append(b.part_of)
+        b = bs.get(b.part_of)
+    return chain
+
+
 def overlaps(keys: list[str]) -> list[tuple[str, str]]:
-    """Pairs in `keys` where one is a total/subtotal containing the other: never sum these."""
+    """Pairs in `keys` where one is a total/subtotal containing the other, at any depth: never sum these."""
     bs = get().benefits
     out = []
     for a in keys:
@@ -216,7 +228,8 @@ def overlaps(keys: list[str]) -> list[tuple[str, str]]:
             if a == b:
                 continue
             ba = bs.get(a)
-            if ba and (b in ba.total_of or (bs.get(b) and bs[b].part_of == a)):
+            inside = [b, *_part_of_chain(b)]
+            if a in inside[1:] or (ba and any(x in ba.total_of for x in inside)):
                 out.append((a, b))
     return out
 

@@ -1,0 +1,473 @@
+"""The target engine: every goal of a plan judged against the observations by one rule.
+
+The rule, stated once (``text.goals.rule_text`` says it in Danish):
+
+1. Qualitative goals, and indicators the plan sets no target for, are not judged.
+2. Baseline: the figure the plan prints; where the plan names only the period, the value the
+   data hold for that period; a direction-only target without a baseline is measured against
+   the last value before the plan year.
+3. Target: an absolute value; a relative change resolved against the baseline; or, for a
+   direction only, the baseline itself, which must be beaten.
+4. Latest: the newest period after the baseline (without one: after the year before the plan)
+   in which every benefit of the series has a value. Sums add numerators, never shares. No such
+   period is ``kan ikke vurderes: mangler data efter <periode>``: missing data is never a pass.
+5. ``nået`` when the latest value meets the target: at or below for a decrease, at or above for
+   an increase (strictly below/above for "under …" and for a direction), within the tolerance.
+6. Not met and the deadline reached: ``ikke på vej``.
+7. Otherwise the trend decides: a least-squares line through the last ``TREND_POINTS`` values of
+   the same periodicity (at least ``MIN_TREND_POINTS``), projected to the deadline: meeting the
+   target there is ``på vej``, else ``ikke på vej``. Too few values: ``kan ikke vurderes``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from beskdash import periods, taxonomy
+from beskdash.paths import PLANS_DIR
+from beskdash.plans import FocusArea, Goal, Plan, PlanError, load_plans
+from beskdash.store import Store
+from beskdash.text import goals as say
+
+NAAET, PAA_VEJ, IKKE_PAA_VEJ, KAN_IKKE = "nået", "på vej", "ikke på vej", "kan ikke vurderes"
+STATUSES = (NAAET, PAA_VEJ, IKKE_PAA_VEJ, KAN_IKKE)
+# URL-safe names for the statuses (query parameters).
+STATUS_SLUGS = {NAAET: "naaet", PAA_VEJ: "paa-vej", IKKE_PAA_VEJ: "ikke-paa-vej", KAN_IKKE: "kan-ikke-vurderes"}
+
+TREND_POINTS = 8
+MIN_TREND_POINTS = 3
+_EPS = 1e-9
+
+# A share summed over several benefits is recomputed from its numerators and denominator.
+SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
+NUMERATOR_MEASURE = "fuldtidspersoner"
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A least-squares line through the last points of one periodicity, read at the deadline."""
+
+    kind: str  # periodicity of the points: month, quarter, year
+    n_points: int
+    first_period: str
+    last_period: str
+    slope: float  # per period of `kind`
+    intercept: float  # value at ordinal 0 of `kind`
+    deadline_value: float
+
+    def at(self, period: str) -> float:
+        return self.intercept + self.slope * _ordinal_at(periods.end_month(period), self.kind)
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    plan: str
+    goal_id: str
+    title: str
+    kind: str  # target, indicator, qualitative
+    focus_area: str | None
+    direction: str | None  # decrease, increase
+    unit: str
+    measure: str | None  # the measure key of a series goal
+    baseline: float | None
+    baseline_period: str | None
+    baseline_from: str | None  # "plan" or the source key of the data value
+    target: float | None  # the resolved target value (None for a direction only)
+    target_type: str | None  # absolute, relative, direction
+    target_text: str  # the target as Danish text, e.g. "≤ 288 fuldtidspersoner"
+    deadline: str | None
+    latest: float | None
+    latest_period: str | None
+    latest_source: str | None
+    reference: float | None  # what the latest value is measured against (target, or baseline)
+    gap: float | None  # latest − reference
+    gap_pct: float | None  # gap in % of the reference
+    status: str
+    reason: str  # one Danish line
+    projection: Projection | None = None
+    series_kind: str | None = None
+    after: str | None = None  # the period after which data count
+    missing: str | None = None  # the extract that would fill missing data (Danish)
+    sources: tuple[str, ...] = ()  # source keys of every figure shown
+    ref_section: str = ""
+    ref_quote: str | None = None
+    seed_file: str = ""
+
+    @property
+    def status_slug(self) -> str:
+        return STATUS_SLUGS[self.status]
+
+    def as_row(self) -> dict:
+        """The CLI's columns (JSON keys), in order."""
+        return {
+            "plan": self.plan, "goal_id": self.goal_id, "title": self.title, "kind": self.kind,
+            "unit": self.unit, "baseline": self.baseline, "baseline_period": self.baseline_period,
+            "target": self.target, "deadline": self.deadline, "latest": self.latest,
+            "latest_period": self.latest_period, "gap": _round(self.gap), "status": self.status,
+            "reason": self.reason, "target_text": self.target_text, "gap_pct": _round(self.gap_pct),
+            "baseline_from": self.baseline_from, "focus_area": self.focus_area, "direction": self.direction,
+            "sources": list(self.sources), "missing": self.missing,
+        }
+
+
+COLUMNS = ["plan", "goal_id", "title", "kind", "unit", "baseline", "baseline_period", "target", "deadline",
+           "latest", "latest_period", "gap", "status", "reason"]
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+def plans() -> dict[str, Plan]:
+    """Every plan by id; re-read only when a plan file changes."""
+    return _plans_cached(_plans_signature())
+
+
+def _plans_signature() -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(PLANS_DIR.glob("*.yaml")))
+
+
+@lru_cache(maxsize=2)
+def _plans_cached(signature: tuple) -> dict[str, Plan]:
+    return load_plans()
+
+
+def plans_problem() -> str | None:
+    """None when every plan file is valid; else the Danish problems, one a line (for the pages)."""
+    try:
+        plans()
+    except PlanError as e:
+        return "\n".join(e.problems)
+    return None
+
+
+def plans_version() -> str:
+    """Changes when a plan file changes: part of the cache key of the pages' goal queries."""
+    return str(hash(_plans_signature()))
+
+
+def plan_choices() -> list[tuple[str, str]]:
+    """(id, "Kommune: titel") for every plan, for pickers."""
+    return [(pid, say.plan_label(p)) for pid, p in plans().items()]
+
+
+# --- Series --------------------------------------------------------------------------------
+
+def _ordinal_at(end_month: int, kind: str) -> int:
+    """The ordinal in periodicity `kind` of the period ending in month `end_month`."""
+    if kind == "month":
+        return end_month
+    if kind in ("quarter", "mat"):
+        return end_month // 3
+    return end_month // 12
+
+
+def _with_period_columns(obs: pd.DataFrame) -> pd.DataFrame:
+    if "period_kind" in obs and "period_end" in obs:
+        return obs
+    obs = obs.copy()
+    obs["period_kind"] = obs["period"].map(periods.kind)
+    obs["period_end"] = obs["period"].map(periods.end_month)
+    return obs
+
+
+def _pick_sources(obs: pd.DataFrame, source: str | None) -> pd.DataFrame:
+    """One value per (benefit, measure, period): registers before transcribed plan figures."""
+    if source:
+        obs = obs[obs["source"] == source]
+    if obs.empty:
+        return obs
+    obs = obs.assign(_plan=obs["source"].str.startswith("plan:"))
+    obs = obs.sort_values(["benefit", "measure", "period", "_plan", "source"])
+    return obs.drop_duplicates(["benefit", "measure", "period"], keep="first").drop(columns="_plan")
+
+
+def series_points(goal: Goal, obs: pd.DataFrame) -> pd.DataFrame:
+    """The goal's series, one row per period: period, kind, end, value, sources (tuple), and why a
+    value is NaN: `suppressed` (a part is in the source without a number) or `incomplete` (a part
+    of the sum is absent). Empty for goals without a series."""
+    cols = ["period", "kind", "end", "value", "sources", "suppressed", "incomplete"]
+    s = goal.indicator.series if goal.indicator else None
+    if s is None or obs.empty:
+        return pd.DataFrame(columns=cols)
+    obs = _with_period_columns(obs)
+    obs = obs[obs["area_code"] == s.area]
+    share_sum = len(s.benefits) > 1 and taxonomy.measure(s.measure).share
+    if share_sum:
+        if s.measure not in SHARE_DENOMINATORS:
+            return pd.DataFrame(columns=cols)
+        den_b, den_m = SHARE_DENOMINATORS[s.measure]
+        wanted = {(b, NUMERATOR_MEASURE) for b in s.benefits} | {(den_b, den_m)}
+    else:
+        wanted = {(b, s.measure) for b in s.benefits}
+    keys = list(zip(obs["benefit"], obs["measure"]))
+    obs = obs[[k in wanted for k in keys]]
+    obs = _pick_sources(obs, s.source)
+    if obs.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for period, grp in obs.groupby("period", sort=False):
+        vals = {(b, m): v for b, m, v in zip(grp["benefit"], grp["measure"], grp["value"])}
+        incomplete = any(k not in vals for k in wanted)
+        suppressed = any(k in vals and pd.isna(vals[k]) for k in wanted)
+        complete = not incomplete and not suppressed
+        value = math.nan
+        if complete and share_sum:
+            den = vals[(den_b, den_m)]
+            if den:
+                value = sum(vals[(b, NUMERATOR_MEASURE)] for b in s.benefits) / den * 100
+        elif complete:
+            value = sum(vals[(b, s.measure)] for b in s.benefits)
+        rows.append((period, grp["period_kind"].iloc[0], int(grp["period_end"].iloc[0]), value,
+                     tuple(sorted(set(grp["source"]))), suppressed, incomplete))
+    df = pd.DataFrame(rows, columns=cols)
+    df["_s"] = df["period"].map(periods.sort_key)
+    return df.sort_values("_s").drop(columns="_s").reset_index(drop=True)
+
+
+def project(points: pd.DataFrame, deadline: str) -> Projection | None:
+    """Least squares over the last TREND_POINTS valid points (one periodicity), read at the deadline."""
+    pts = points.dropna(subset=["value"]).tail(TREND_POINTS)
+    if len(pts) < MIN_TREND_POINTS:
+        return None
+    kind = pts["kind"].iloc[0]
+    xs = [float(periods.ordinal(p)) for p in pts["period"]]
+    ys = [float(v) for v in pts["value"]]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    intercept = my - slope * mx
+    at = intercept + slope * _ordinal_at(periods.end_month(deadline), kind)
+    return Projection(kind, len(pts), pts["period"].iloc[0], pts["period"].iloc[-1], slope, intercept, at)
+
+
+def _meets(value: float, reference: float, direction: str, strict: bool, tolerance: float) -> bool:
+    if direction == "decrease":
+        return value < reference + tolerance - _EPS if strict else value <= reference + tolerance + _EPS
+    return value > reference - tolerance + _EPS if strict else value >= reference - tolerance - _EPS
+
+
+def _choose_kind(valid_after: pd.DataFrame, deadline_kind: str | None) -> str:
+    """The periodicity to judge by: the one with the newest value; ties go to the deadline's, then
+    to the one with more values."""
+    best = valid_after.groupby("kind").agg(end=("end", "max"), n=("end", "size")).reset_index()
+    best["is_deadline_kind"] = best["kind"] == deadline_kind
+    best = best.sort_values(["end", "is_deadline_kind", "n"], ascending=False)
+    return str(best["kind"].iloc[0])
+
+
+# --- The engine ----------------------------------------------------------------------------
+
+def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
+    """One goal judged against `obs` (tidy observations; only the goal's series is used)."""
+    unit = say.unit_of(goal)
+    s = goal.indicator.series if goal.indicator else None
+    measure = s.measure if s else None
+    t = goal.target
+    base = dict(
+        plan=plan.id, goal_id=goal.id, title=goal.title, kind=goal.kind, focus_area=goal.focus_area,
+        direction=goal.direction, unit=unit, measure=measure, target_type=t.type if t else None,
+        deadline=t.deadline if t else None, ref_section=goal.ref.section, ref_quote=goal.ref.quote,
+        seed_file=goal.ref.file or plan.seed_file,
+    )
+    plan_source = f"plan:{plan.id}"
+    printed = goal.baseline is not None and goal.baseline.value is not None
+    baseline = goal.baseline.value if printed else None
+    baseline_period = goal.baseline.period if goal.baseline else None
+    baseline_from = "plan" if printed else None
+    sources: list[str] = [plan_source]
+
+    if goal.kind == "qualitative":
+        return GoalResult(**base, baseline=None, baseline_period=None, baseline_from=None, target=None,
+                          target_text=say.target_text(goal, None, None, unit), latest=None, latest_period=None,
+                          latest_source=None, reference=None, gap=None, gap_pct=None, status=KAN_IKKE,
+                          reason=say.reason_qualitative(), sources=tuple(sources))
+
+    points = series_points(goal, obs)
+    valid = points.dropna(subset=["value"])
+    # The baseline the plan names without a figure, taken from the data for that very period.
+    if baseline is None and baseline_period is not None:
+        hit = valid[valid["period"] == baseline_period]
+        if not hit.empty:
+            baseline, baseline_from = float(hit["value"].iloc[0]), hit["sources"].iloc[0][0]
+    # A direction without a baseline: the last value before the plan year.
+    if baseline_period is None and t is not None and t.type == "direction" and not valid.empty:
+        before = valid[valid["end"] < plan.year * 12]
+        if not before.empty:
+            last = before.iloc[-1]
+            baseline, baseline_period, baseline_from = float(last["value"]), last["period"], last["sources"][0]
+    after = baseline_period or str(plan.year - 1)
+    after_end = periods.end_month(after)
+    if baseline_from and baseline_from != "plan":
+        sources.append(baseline_from)
+
+    # The target value.
+    target = reference = None
+    if t is not None:
+        if t.type == "absolute":
+            target = reference = t.value
+        elif t.type == "relative" and baseline is not None:
+            target = reference = baseline * (1 + t.change_pct / 100)
+        elif t.type == "direction":
+            reference = baseline
+    target_text = say.target_text(goal, target, baseline, unit, baseline_period)
+
+    later = valid[valid["end"] > after_end]
+    gaps = points[(points["end"] > after_end) & points["value"].isna()]
+    suppressed, incomplete = int(gaps["suppressed"].sum()), int((gaps["incomplete"] & ~gaps["suppressed"]).sum())
+    needs_baseline = baseline is None and t is not None and t.type != "absolute"
+    kind = _choose_kind(later, periods.kind(t.deadline) if t else None) if not later.empty else None
+    latest = latest_period = latest_source = None
+    if kind is not None:
+        last = later[later["kind"] == kind].iloc[-1]
+        latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
+        sources.extend(last["sources"])
+    gap = gap_pct = None
+    if latest is not None and reference is not None:
+        gap = latest - reference
+        gap_pct = gap / reference * 100 if reference else None
+
+    common = dict(**base, baseline=baseline, baseline_period=baseline_period, baseline_from=baseline_from,
+                  target=target, target_text=target_text, latest=latest, latest_period=latest_period,
+                  latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
+                  series_kind=kind, after=after, sources=tuple(dict.fromkeys(sources)))
+
+    def result(status: str, reason: str, projection: Projection | None = None, missing: bool = False) -> GoalResult:
+        hint = say.extract_hint(plan, goal, after, needs_baseline) if missing else None
+        return GoalResult(**common, status=status, reason=reason, projection=projection, missing=hint)
+
+    if s is None:
+        named = goal.indicator.named
+        if t is None:
+            return result(KAN_IKKE, say.reason_no_target(goal.unpublished_target), missing=True)
+        return result(KAN_IKKE, say.reason_no_series(named.name, named.source), missing=True)
+    if t is None:
+        reason = say.reason_no_target(goal.unpublished_target, latest, latest_period, unit)
+        return result(KAN_IKKE, reason, missing=latest is None)
+    if latest is None:
+        reason = say.reason_missing_after(after, suppressed, incomplete, needs_baseline)
+        return result(KAN_IKKE, reason, missing=True)
+    if reference is None:  # a relative target, or a direction, whose baseline the data lack
+        return result(KAN_IKKE, say.reason_missing_baseline(baseline_period), missing=True)
+
+    tol = t.tolerance or 0.0
+    strict = t.strict or t.type == "direction"
+    if _meets(latest, reference, goal.direction, strict, tol):
+        return result(NAAET, say.reason_met(latest, latest_period, target_text, unit))
+    deadline_end = periods.end_month(t.deadline)
+    if after_end >= deadline_end or periods.end_month(latest_period) >= deadline_end:
+        return result(IKKE_PAA_VEJ, say.reason_deadline_passed(latest, latest_period, target_text, t.deadline, unit))
+    proj = project(points[points["kind"] == kind], t.deadline)
+    if proj is None:
+        n = int(points[(points["kind"] == kind)]["value"].notna().sum())
+        return result(KAN_IKKE, say.reason_too_few_points(n, kind))
+    on_track = _meets(proj.deadline_value, reference, goal.direction, strict, tol)
+    reason = say.reason_projection(on_track, proj, t.deadline, target_text, unit)
+    return result(PAA_VEJ if on_track else IKKE_PAA_VEJ, reason, projection=proj)
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 4)
+
+
+# --- Reading the store ---------------------------------------------------------------------
+
+def observations_for(store: Store, plan: Plan) -> pd.DataFrame:
+    """Every observation any series goal of `plan` needs, in one query."""
+    areas, benefits, measures = set(), set(), set()
+    for g in plan.goals:
+        s = g.indicator.series if g.indicator else None
+        if s is None:
+            continue
+        areas.add(s.area)
+        benefits.update(s.benefits)
+        measures.add(s.measure)
+        if len(s.benefits) > 1 and s.measure in SHARE_DENOMINATORS:
+            benefits.add(SHARE_DENOMINATORS[s.measure][0])
+            measures.update({NUMERATOR_MEASURE, SHARE_DENOMINATORS[s.measure][1]})
+    if not areas:
+        return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source",
+                                     "period_kind", "period_end"])
+    return store.observations(areas=sorted(areas), benefits=sorted(benefits), measures=sorted(measures))
+
+
+def evaluate_plan(store: Store, plan_id: str, plans_version: str = "") -> list[GoalResult]:
+    """Every goal of one plan, in the plan's order. (`plans_version` only keys the pages' cache.)"""
+    plan = plans()[plan_id]
+    obs = observations_for(store, plan)
+    return [evaluate(plan, g, obs) for g in plan.goals]
+
+
+def evaluate_all(store: Store, plan_id: str | None = None) -> list[GoalResult]:
+    ids = [plan_id] if plan_id else list(plans())
+    return [r for pid in ids for r in evaluate_plan(store, pid)]
+
+
+@dataclass(frozen=True)
+class GoalDetail:
+    result: GoalResult
+    points: pd.DataFrame  # the series in the judged periodicity: period, kind, end, value, sources
+    other_points: pd.DataFrame = field(default_factory=pd.DataFrame)  # values of other periodicities
+    area: str = ""  # the series' area, or the plan's municipality
+    source_titles: dict[str, str] = field(default_factory=dict)  # source key → title, for tables
+
+
+def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "") -> GoalDetail:
+    """One goal's result with its series. (`plans_version` only keys the pages' cache.)"""
+    plan = plans()[plan_id]
+    goal = next(g for g in plan.goals if g.id == goal_id)
+    obs = observations_for(store, plan)
+    res = evaluate(plan, goal, obs)
+    pts = series_points(goal, obs)
+    s = goal.indicator.series if goal.indicator else None
+    area = s.area if s else plan.municipality
+    src = store.sources()
+    titles = dict(zip(src["key"], src["title"]))
+    if res.series_kind:
+        return GoalDetail(res, pts[pts["kind"] == res.series_kind].reset_index(drop=True),
+                          pts[pts["kind"] != res.series_kind].reset_index(drop=True), area, titles)
+    return GoalDetail(res, pts, pd.DataFrame(columns=pts.columns), area, titles)
+
+
+def results_frame(results: list[GoalResult]) -> pd.DataFrame:
+    return pd.DataFrame([r.as_row() for r in results])
+
+
+# --- Views for the pages -----------------------------------------------------------------------
+
+NO_FOCUS = "uden"  # the filter value for goals outside the plan's focus areas
+
+
+def focus_options(plan: Plan) -> list[tuple[str, str]]:
+    """(id, title) of the focus areas the plan's goals belong to, in plan order."""
+    used = {g.focus_area for g in plan.goals}
+    out = [(f.id, f.title) for f in plan.focus_areas if f.id in used]
+    if None in used:
+        out.append((NO_FOCUS, "Planens overordnede mål"))
+    return out
+
+
+def grouped(plan: Plan, results: list[GoalResult], focus: list[str] | None = None,
+            statuses: list[str] | None = None) -> list[tuple[FocusArea | None, list[GoalResult]]]:
+    """The results filtered by focus area ids and statuses, grouped by focus area in plan order
+    (goals without a focus area first, under None)."""
+    keep = [r for r in results
+            if (not focus or (r.focus_area or NO_FOCUS) in focus) and (not statuses or r.status in statuses)]
+    groups: list[tuple[FocusArea | None, list[GoalResult]]] = []
+    loose = [r for r in keep if r.focus_area is None]
+    if loose:
+        groups.append((None, loose))
+    for f in plan.focus_areas:
+        rs = [r for r in keep if r.focus_area == f.id]
+        if rs:
+            groups.append((f, rs))
+    return groups
+
+
+def minister_goal_titles(focus: FocusArea) -> list[str]:
+    from beskdash.plans import minister_goals
+
+    names = {g["key"]: g["da"] for g in minister_goals()}
+    return [names[k] for k in focus.minister_goals if k in names]

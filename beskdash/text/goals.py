@@ -1,0 +1,440 @@
+"""Danish sentences about goals: the target, the gap, the status reason, the rule, the missing extract.
+
+The numbers come from the target engine (`beskdash.goals`); this module only words them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from beskdash import fmt, taxonomy
+from beskdash.periods import end_month, kind, year
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from beskdash.goals import GoalDetail, GoalResult, Projection
+    from beskdash.plans import Goal, Plan, Ref
+
+STATUS_ICONS = {"nået": "✔", "på vej": "➚", "ikke på vej": "✖", "kan ikke vurderes": "?"}
+KIND_LABELS = {"target": "mål", "indicator": "indikator", "qualitative": "kvalitativt mål"}
+_PERIODICITY = {"month": "månedlige", "quarter": "kvartalsvise", "year": "årlige", "mat": "løbende årlige"}
+_JOBINDSATS_CODE = re.compile(r"^(Y\d\dA\d\d|PTVA\d\d)$")
+
+
+# --- Values --------------------------------------------------------------------------------
+
+def plan_label(plan: Plan) -> str:
+    return f"{taxonomy.area_name(plan.municipality)}: {plan.title}"
+
+
+def unit_of(goal: Goal) -> str:
+    """The unit a goal is measured in: the series' measure, or the named indicator's unit."""
+    ind = goal.indicator
+    if ind is None:
+        return ""
+    if ind.series is not None:
+        return taxonomy.measure(ind.series.measure).unit_da
+    return "%" if ind.named.unit.strip().lower() in ("pct.", "pct", "%", "procent") else ind.named.unit
+
+
+def value(v: float | None, unit: str) -> str:
+    """`288 fuldtidspersoner`, `9,9 uger`, `12,6 %`: whole numbers without decimals, else one."""
+    if v is None:
+        return "–"
+    decimals = 0 if float(v).is_integer() else 1
+    if unit == "%":
+        return fmt.percent(v, decimals)
+    return f"{fmt.number(v, decimals)} {unit}".strip()
+
+
+def _bare(v: float, unit: str) -> str:
+    """A value without its unit, except percentages (`288`, `8 %`)."""
+    return value(v, unit) if unit == "%" else fmt.number(v, 0 if float(v).is_integer() else 1)
+
+
+def deadline_text(deadline: str | None) -> str:
+    if not deadline:
+        return ""
+    return f"i {deadline}" if kind(deadline) == "year" else f"senest {fmt.period(deadline)}"
+
+
+def target_text(goal: Goal, target: float | None, baseline: float | None, unit: str,
+                baseline_period: str | None = None) -> str:
+    """The target as the plan sets it: `≤ 288 fuldtidspersoner`, `10 % under niveauet i december 2019`."""
+    t = goal.target
+    if goal.kind == "qualitative":
+        return "intet tal"
+    if t is None:
+        return "mål ikke offentliggjort" if goal.unpublished_target else "intet mål (indikator)"
+    down = goal.direction == "decrease"
+    bp = baseline_period or (goal.baseline.period if goal.baseline else None)
+    if t.type == "absolute":
+        sign = ("<" if t.strict else "≤") if down else (">" if t.strict else "≥")
+        text = f"{sign} {value(t.value, unit)}"
+    elif t.type == "relative":
+        word = "under" if t.change_pct < 0 else "over"
+        rel = f"mindst {fmt.number(abs(t.change_pct), None)} % {word} niveauet i {fmt.period(bp)}"
+        text = f"{'≤' if down else '≥'} {value(target, unit)} ({rel})" if target is not None else rel
+    else:
+        word = "fald" if down else "stigning"
+        if bp is None:
+            text = f"{word} i forhold til niveauet før planåret"
+        else:
+            text = f"{word} i forhold til {fmt.period(bp)}"
+            if baseline is not None:
+                text += f" ({value(baseline, unit)})"
+    if t.tolerance:
+        text += f", tolerance {value(t.tolerance, unit)}"
+    return text
+
+
+# --- Status and reasons ----------------------------------------------------------------------
+
+def status_label(status: str) -> str:
+    """Icon and word: the status never rests on colour alone."""
+    return f"{STATUS_ICONS[status]} {status}"
+
+
+def status_badge(status: str) -> str:
+    """The status as an HTML badge: icon + word on the status colour (dark text for contrast)."""
+    from beskdash.charts import STATUS_COLOURS
+
+    return (f'<span class="maal-status" style="background:{STATUS_COLOURS[status]};color:#000;'
+            f'padding:0.1em 0.5em;border-radius:0.4em;font-weight:600;white-space:nowrap">'
+            f"{html.escape(status_label(status))}</span>")
+
+
+def reason_qualitative() -> str:
+    return "kvalitativt mål: planen sætter intet tal, så det følges op i tekst"
+
+
+def reason_no_target(unpublished: Ref | None, latest: float | None = None, latest_period: str | None = None,
+                     unit: str = "") -> str:
+    if unpublished is not None:
+        text = f"planen offentliggør ikke målet («{unpublished.quote}»)"
+    else:
+        text = "planen sætter intet mål for indikatoren; den følges uden målværdi"
+    if latest is not None:
+        text += f"; seneste værdi {value(latest, unit)} ({fmt.period(latest_period)})"
+    return text
+
+
+def reason_no_series(name: str, source: str | None) -> str:
+    where = f" (kilde ifølge planen: {source})" if source else ""
+    return f"mangler data: «{name}» findes endnu ikke som dataserie{where}"
+
+
+def reason_missing_after(after: str, suppressed: int = 0, incomplete: int = 0, baseline_missing: bool = False) -> str:
+    text = f"mangler data efter {fmt.period(after)}"
+    notes = []
+    if suppressed:
+        notes.append(f"{suppressed} {'periode er' if suppressed == 1 else 'perioder er'} diskretioneret i kilden")
+    if incomplete:
+        notes.append(f"{incomplete} {'periode har' if incomplete == 1 else 'perioder har'} kun tal for en del "
+                     "af ydelserne")
+    if notes:
+        text += f" ({'; '.join(notes)})"
+    if baseline_missing:
+        text += f", og niveauet i {fmt.period(after)}, som målet regnes fra, er hverken trykt i planen eller i data"
+    return text
+
+
+def reason_missing_baseline(period: str | None) -> str:
+    if period is None:
+        return "mangler et udgangspunkt: planen angiver intet, og data har ingen værdi før planåret"
+    return f"mangler niveauet i {fmt.period(period)}, som målet regnes fra: det er hverken trykt i planen eller i data"
+
+
+def reason_met(latest: float, period: str, target: str, unit: str) -> str:
+    return f"seneste værdi {value(latest, unit)} ({fmt.period(period)}) opfylder målet {target}"
+
+
+def reason_deadline_passed(latest: float, period: str, target: str, deadline: str, unit: str) -> str:
+    return (f"fristen ({fmt.period(deadline)}) er nået, og seneste værdi {value(latest, unit)} "
+            f"({fmt.period(period)}) opfylder ikke målet {target}")
+
+
+def reason_too_few_points(n: int, periodicity: str) -> str:
+    from beskdash.goals import MIN_TREND_POINTS
+
+    return (f"for få {_PERIODICITY.get(periodicity, '')} værdier til en fremskrivning "
+            f"({n} af mindst {MIN_TREND_POINTS})")
+
+
+def reason_projection(on_track: bool, proj: Projection, deadline: str, target: str, unit: str) -> str:
+    verdict = "opfylder" if on_track else "ikke opfylder"
+    return (f"tendensen fremskrevet til {fmt.period(deadline)} giver {value(proj.deadline_value, unit)}, som "
+            f"{verdict} målet {target} (mindste kvadraters metode over de seneste {proj.n_points} "
+            f"{_PERIODICITY.get(proj.kind, '')} værdier, {fmt.period(proj.first_period)}–"
+            f"{fmt.period(proj.last_period)})")
+
+
+def status_sentence(r: GoalResult) -> str:
+    """`kan ikke vurderes: mangler data efter 2019`."""
+    return f"{r.status}: {r.reason}"
+
+
+# --- The gap ------------------------------------------------------------------------------
+
+def gap_sentence(r: GoalResult) -> str:
+    """The distance to the target in plain Danish: `12 fuldtidspersoner over målet på 288`."""
+    if r.kind == "qualitative":
+        return "Kvalitativt mål – der er intet tal at måle afstanden på."
+    if r.latest is None:
+        if r.after and r.measure is not None:
+            return f"Ingen måling efter {fmt.period(r.after)} endnu."
+        return "Ingen måling i databasen endnu."
+    if r.reference is None or r.gap is None:
+        return f"Seneste værdi: {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})."
+    if r.target is not None:
+        against = f"målet på {_bare(r.reference, r.unit)}"
+    else:
+        against = f"niveauet i {fmt.period(r.baseline_period)} på {_bare(r.reference, r.unit)}"
+    if abs(r.gap) < 1e-9:
+        return f"Præcis på {against}."
+    word = "over" if r.gap > 0 else "under"
+    if r.unit == "%":
+        amount = fmt.pct_points(abs(r.gap)).lstrip("+")
+    else:
+        amount = value(abs(r.gap), r.unit)
+        if r.gap_pct is not None:
+            amount += f" ({fmt.percent(abs(r.gap_pct))})"
+    return f"{amount[0].upper()}{amount[1:]} {word} {against}."
+
+
+def measured_line(r: GoalResult) -> str:
+    """Which periods the figures are from: `Seneste: juli 2021 · udgangspunkt: december 2019 (planen)`."""
+    parts = []
+    if r.latest_period:
+        parts.append(f"Seneste: {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})")
+    if r.baseline_period:
+        origin = "trykt i planen" if r.baseline_from == "plan" else ("fra data" if r.baseline_from else "ikke trykt")
+        parts.append(f"udgangspunkt: {value(r.baseline, r.unit)} ({fmt.period(r.baseline_period)}, {origin})")
+    if r.deadline:
+        parts.append(f"frist: {fmt.period(r.deadline)}")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def seed_reference(r: GoalResult) -> str:
+    return f"Planens ordlyd: {r.seed_file}, afsnit «{r.ref_section}»"
+
+
+# --- The missing extract ----------------------------------------------------------------------
+
+def _lower_first(s: str) -> str:
+    """`Sygedagpenge` → `sygedagpenge` inside a sentence; `SU-modtagere` keeps its capitals."""
+    return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
+
+
+def _jobindsats_code(benefit_key: str) -> str | None:
+    b = taxonomy.get().benefits.get(benefit_key)
+    if b is None:
+        return None
+    return next((lab for lab in b.labels if _JOBINDSATS_CODE.match(lab)), None)
+
+
+def extract_hint(plan: Plan, goal: Goal, after: str, need_baseline: bool = False) -> str:
+    """The extract that would let the engine judge the goal, e.g.
+    `jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022`."""
+    start = year(after) if need_baseline else (end_month(after) + 1) // 12
+    stop = year(goal.target.deadline) if goal.target else plan.year
+    years = str(stop) if stop <= start else f"{start}–{stop}"
+    ind = goal.indicator
+    area = taxonomy.area_name(plan.municipality)
+    if ind is None:
+        return ""
+    if ind.series is not None:
+        s = ind.series
+        area = taxonomy.area_name(s.area)
+        parts, codes = [], []
+        for b in s.benefits:
+            code = _jobindsats_code(b)
+            label = _lower_first(taxonomy.benefit_label(b))
+            parts.append(f"{code} {label}" if code else label)
+            codes.append(code)
+        what = " + ".join(parts)
+        measure = _lower_first(taxonomy.measure_label(s.measure))
+        prefix = "jobindsats.dk " if all(codes) else "et udtræk med "
+        return f"{prefix}{what}, {measure}, {area}, månedlig {years}"
+    n = ind.named
+    source = n.source or "kommunens egen opgørelse"
+    return (f"{source}: {n.name} ({n.unit}), {area}, {years} – indikatoren har endnu ingen serie i datamodellen "
+            "og kræver en ny ydelses- eller indikatornøgle")
+
+
+# --- The rule in words --------------------------------------------------------------------------
+
+def rule_text() -> list[str]:
+    """The engine's one rule, as the pages and the report state it."""
+    from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS
+
+    return [
+        "Udgangspunktet er det tal, planen trykker. Nævner planen kun perioden, bruges værdien i data for "
+        "netop den periode. Et mål, der kun angiver en retning uden udgangspunkt, måles mod den seneste "
+        "værdi før planåret.",
+        "Målværdien er enten planens tal, planens procentvise ændring regnet ud fra udgangspunktet, eller – "
+        "når planen kun angiver en retning – udgangspunktet selv, som skal overgås.",
+        "Den seneste værdi er den nyeste periode efter udgangspunktet, hvor alle ydelser i målet har et tal. "
+        "Summer af ydelser lægger antal sammen, aldrig andele. Mangler der data, kan målet ikke vurderes – "
+        "manglende data tæller aldrig som opfyldt.",
+        "Målet er nået, når den seneste værdi er på eller under målet for et mål, der skal nedbringes, og på "
+        "eller over målet for et mål, der skal øges (skarpt under/over ved »under …« og ved en retning).",
+        "Er fristen nået uden at målet er nået, er målet ikke på vej. Ellers afgør tendensen: en ret linje "
+        f"efter mindste kvadraters metode gennem de seneste {TREND_POINTS} værdier med samme periodicitet "
+        f"(mindst {MIN_TREND_POINTS}) forlænges til fristen. Opfylder den fremskrevne værdi målet, er målet "
+        "på vej; ellers ikke. Med færre værdier kan målet ikke vurderes.",
+    ]
+
+
+def goal_rule(r: GoalResult) -> str:
+    """The rule applied to one goal, in one sentence or two."""
+    if r.kind == "qualitative":
+        return "Målet har intet tal og vurderes derfor ikke automatisk; opfølgningen sker i tekst."
+    if r.target_type is None:
+        return "Planen sætter intet mål for indikatoren; den vises, men vurderes ikke."
+    down = r.direction == "decrease"
+    dl = deadline_text(r.deadline)
+    if r.target_type == "direction":
+        base = (f"niveauet i {fmt.period(r.baseline_period)}" if r.baseline_period
+                else "niveauet før planåret")
+        text = f"Målet er nået, når værdien er {'lavere' if down else 'højere'} end {base} ({dl})."
+    else:
+        text = f"Målet er nået, når værdien er {r.target_text} ({dl})."
+    if r.projection is not None:
+        text += (f" Indtil fristen afgør en fremskrivning af de seneste {r.projection.n_points} "
+                 f"{_PERIODICITY.get(r.projection.kind, '')} værdier, om målet er på vej.")
+    return text
+
+
+def summary(results: list[GoalResult]) -> str:
+    """`14 mål: 1 nået, 0 på vej, 1 ikke på vej, 12 kan ikke vurderes.`"""
+    from beskdash.goals import STATUSES
+
+    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    return f"{len(results)} mål: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + "."
+
+
+def text_table(results: list[GoalResult], title_width: int = 48) -> str:
+    """The goals as a plain-text table for the terminal, Danish numbers, the reason last."""
+    import pandas as pd
+
+    def short(t: str) -> str:
+        return t if len(t) <= title_width else t[: title_width - 1] + "…"
+
+    df = pd.DataFrame([{
+        "plan": r.plan, "goal_id": r.goal_id, "title": short(r.title), "kind": KIND_LABELS[r.kind],
+        "unit": r.unit, "baseline": value(r.baseline, r.unit) if r.baseline is not None else "–",
+        "baseline_period": fmt.period(r.baseline_period), "target": r.target_text,
+        "deadline": fmt.period(r.deadline), "latest": value(r.latest, r.unit) if r.latest is not None else "–",
+        "latest_period": fmt.period(r.latest_period), "gap": _gap_short(r), "status": status_label(r.status),
+        "reason": r.reason,
+    } for r in results])
+    if df.empty:
+        return "Ingen mål.\n"
+    widths = {c: max(len(c), *(len(str(v)) for v in df[c])) for c in df.columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in df.columns).rstrip()]
+    lines += ["  ".join(str(v).ljust(widths[c]) for c, v in row.items()).rstrip() for _, row in df.iterrows()]
+    return "\n".join(lines) + "\n"
+
+
+def _gap_short(r: GoalResult) -> str:
+    if r.gap is None:
+        return "–"
+    if r.unit == "%":
+        return fmt.pct_points(r.gap)
+    return fmt.signed(r.gap, 0 if float(r.gap).is_integer() else 1)
+
+
+# --- Page helpers: safe text, links, chart descriptions -----------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def escape_md(text: str) -> str:
+    """Plan wording shown as Markdown exactly as written (no `$…$` maths, no stray emphasis)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def status_html(r: GoalResult) -> str:
+    """Badge (icon + word + colour) followed by the one-line reason."""
+    return f"{status_badge(r.status)} {escape_md(html.escape(r.reason))}"
+
+
+def detail_link(r: GoalResult) -> str:
+    """Relative link to the goal's detail page, with its state in the query string."""
+    from urllib.parse import urlencode
+
+    return "maal?" + urlencode({"plan": r.plan, "maal": r.goal_id})
+
+
+def reference_label(r: GoalResult) -> str:
+    """What the black mark is: the target, or for a direction the level to get below/above."""
+    if r.target is not None:
+        return "Mål"
+    return "Skal under" if r.direction == "decrease" else "Skal over"
+
+
+def detail_link_html(r: GoalResult) -> str:
+    """The link to the detail page, opened in the same tab (a Markdown link would open a new one)."""
+    return f'<a href="{html.escape(detail_link(r))}" target="_self">Se målet i detaljer</a>'
+
+
+def chart_alt(r: GoalResult) -> str:
+    """The bullet chart in words, for screen readers."""
+    parts = []
+    if r.latest is not None:
+        parts.append(f"seneste {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})")
+    if r.reference is not None:
+        parts.append(f"mål {r.target_text}" if r.target is not None
+                     else f"{reference_label(r).lower()} {value(r.reference, r.unit)}")
+    if r.baseline is not None:
+        parts.append(f"udgangspunkt {value(r.baseline, r.unit)} ({fmt.period(r.baseline_period)})")
+    return "Diagram: " + ", ".join(parts) + f". Status: {r.status}."
+
+
+def points_table(detail: GoalDetail) -> pd.DataFrame:
+    """The goal's values as a Danish table: every periodicity, newest first, with the source."""
+    import pandas as pd
+
+    r = detail.result
+    frames = [f for f in (detail.points, detail.other_points) if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["Periode", "Værdi", "Kilde"])
+    pts = pd.concat(frames, ignore_index=True).sort_values("end", ascending=False)
+    return pd.DataFrame({
+        "Periode": [fmt.period(p) for p in pts["period"]],
+        "Værdi": [value(v, r.unit) if v == v else _missing_word(s, i)
+                  for v, s, i in zip(pts["value"], pts["suppressed"], pts["incomplete"])],
+        "Kilde": ["; ".join(detail.source_titles.get(k, k) for k in s) for s in pts["sources"]],
+    })
+
+
+def _missing_word(suppressed: bool, incomplete: bool) -> str:
+    if suppressed:
+        return "diskretioneret"
+    return "ufuldstændig (mangler ydelser)" if incomplete else "–"
+
+
+def short_title(title: str, n: int = 110) -> str:
+    return title if len(title) <= n else title[: n - 1].rstrip() + "…"
+
+
+def series_alt(detail: GoalDetail) -> str:
+    """The time-series chart in words, for screen readers."""
+    r = detail.result
+    n = int(detail.points["value"].notna().sum()) if not detail.points.empty else 0
+    text = f"Diagram over {n} {'værdi' if n == 1 else 'værdier'}"
+    if r.latest is not None:
+        text += f", senest {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})"
+    if r.reference is not None:
+        text += (f"; mål {r.target_text}" if r.target is not None
+                 else f"; {reference_label(r).lower()} {value(r.reference, r.unit)}")
+    if r.deadline:
+        text += f"; frist {fmt.period(r.deadline)}"
+    if r.projection is not None:
+        text += f"; fremskrevet til fristen: {value(r.projection.deadline_value, r.unit)}"
+    return text + "."

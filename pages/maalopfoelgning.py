@@ -1,0 +1,72 @@
+"""Målopfølgning: every goal of one plan judged against the data, with status, gap and source."""
+
+import streamlit as st
+
+from beskdash import goals, taxonomy, ui
+from beskdash.charts import goals as goal_charts
+from beskdash.text import goals as say
+
+st.title("Målopfølgning")
+
+problem = goals.plans_problem()
+if problem:
+    st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):\n\n"
+             + problem)
+    st.stop()
+choices = dict(goals.plan_choices())
+ids = list(choices)
+plan_id = st.selectbox("Plan", ids, index=ids.index(ui.url_get("plan", ids[0], allowed=ids)),
+                       format_func=choices.get, key="maal_plan")
+plan = goals.plans()[plan_id]
+results = ui.cached(goals.evaluate_plan)(plan_id, goals.plans_version())
+
+focus = dict(goals.focus_options(plan))
+status_by_slug = {slug: status for status, slug in goals.STATUS_SLUGS.items()}
+left, right = st.columns(2)
+chosen_focus = left.multiselect("Fokusområde", list(focus), format_func=focus.get, key=f"maal_fokus_{plan_id}",
+                                default=ui.url_get_list("fokus", [], allowed=list(focus)),
+                                placeholder="Alle fokusområder")
+chosen_status = right.multiselect("Status", list(status_by_slug), format_func=status_by_slug.get,
+                                  key=f"maal_status_{plan_id}", placeholder="Alle statusser",
+                                  default=ui.url_get_list("status", [], allowed=list(status_by_slug)))
+ui.url_set(plan=plan_id, fokus=chosen_focus, status=chosen_status)
+
+st.header(say.plan_label(plan))
+st.write(say.summary(results))
+if plan.benchmark_areas:
+    st.write("Planen sammenligner udviklingen med "
+             + " og ".join(taxonomy.area_name(a) for a in plan.benchmark_areas) + ".")
+with st.expander("Sådan vurderes målene"):
+    for paragraph in say.rule_text():
+        st.write(paragraph)
+    st.write("I diagrammerne er søjlen den seneste værdi i statusfarven, den sorte streg er målet, og den grå "
+             "rombe er udgangspunktet.")
+
+groups = goals.grouped(plan, results, chosen_focus, [status_by_slug[s] for s in chosen_status])
+if not groups:
+    st.info("Ingen mål passer til de valgte filtre.")
+for focus_area, rows in groups:
+    st.subheader(focus_area.title if focus_area else "Planens overordnede mål")
+    if focus_area is not None and focus_area.minister_goals:
+        st.caption("Ministermål: " + "; ".join(goals.minister_goal_titles(focus_area)))
+    for r in rows:
+        with st.container(border=True):
+            text_col, chart_col = st.columns([3, 2])
+            with text_col:
+                st.markdown(f"**{say.escape_md(r.title)}**")
+                st.markdown(say.status_html(r), unsafe_allow_html=True)
+                st.write(say.gap_sentence(r))
+                if r.missing:
+                    st.info(f"Data, der ville gøre målet vurderbart: {r.missing}")
+                st.markdown(say.detail_link_html(r), unsafe_allow_html=True)
+            with chart_col:
+                chart = goal_charts.bullet(r)
+                if chart is not None:
+                    st.altair_chart(chart, width="stretch", alt=say.chart_alt(r))
+                else:
+                    st.caption("Intet tal at vise.")
+            line = say.measured_line(r)
+            if line:
+                st.caption(line)
+            ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_period) if p])
+            st.caption(say.seed_reference(r))

@@ -1,0 +1,135 @@
+"""Målopfølgning with AppTest on the database built from the shipped data."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from beskdash import goals
+from beskdash.paths import ROOT
+
+PAGE = str(ROOT / "pages" / "maalopfoelgning.py")
+
+
+@pytest.fixture
+def page(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
+    return AppTest.from_file(PAGE, default_timeout=60)
+
+
+def _texts(at: AppTest) -> str:
+    """Everything the page writes, with Markdown's backslash escapes removed."""
+    text = "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+    return text.replace("\\", "")
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def _linked_goals(at: AppTest) -> list[str]:
+    """The goal ids of the rows shown, from their links to Mål i detaljer."""
+    return [m.value.split("maal=")[1].split('"')[0] for m in at.markdown if m.value.startswith('<a href="maal?')]
+
+
+def test_allerod_plan_from_the_url_shows_every_goal_with_status_gap_and_source(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    at = page.run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == "Allerød: Beskæftigelsesplan 2022"
+    text = _texts(at)
+    for g in goals.plans()["alleroed-2022"].goals:  # every goal title as text, linked to its detail page
+        assert f"**{g.title}**" in text
+        assert f'maal={g.id}" target="_self">Se målet i detaljer</a>' in text
+    assert "Antallet af helårspersoner på sygedagpenge skal nedbringes til 288 helårspersoner i 2022" in text
+    assert at.markdown[0].value == "14 mål: 0 nået, 0 på vej, 1 ikke på vej, 13 kan ikke vurderes."
+    # status as icon + word + colour, the reason beside it
+    badge = next(m.value for m in at.markdown if "✖ ikke på vej" in m.value)
+    assert "background:#D55E00" in badge and "tendensen fremskrevet til december 2022" in badge
+    assert "37 personer (231,2 %) over målet på 16." in text
+    # missing data is said, with the extract that would fill it
+    assert "mangler data efter 2019" in text
+    assert ("Data, der ville gøre målet vurderbart: jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, "
+            "månedlig 2020–2022") in text
+    # period and source under each row; the plan's benchmark named
+    assert "Seneste: 53 personer (juli 2021) · udgangspunkt: 16 personer (december 2019, trykt i planen)" in text
+    assert "Kilde: Allerød Kommune: Beskæftigelsesplan 2022" in text
+    assert "Planen sammenligner udviklingen med Hørsholm og Egedal." in text
+    # bullet charts for goals with numbers, none for qualitative goals
+    alts = [c.proto.alt for c in _charts(at)]
+    assert "Diagram: seneste 53 personer (juli 2021), mål ≤ 16 personer, udgangspunkt 16 personer (december 2019)." \
+        " Status: ikke på vej." in alts
+    # seven goals have a number to draw (2 events, 10 visits, 24 hours, 16, 9,9, 288, 57 %); the relative
+    # targets without a printed level and the named indicators without data have none
+    assert len(alts) == 7
+    assert at.query_params["plan"] == "alleroed-2022"
+
+
+def test_status_filter_comes_from_the_url(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    page.query_params["status"] = "ikke-paa-vej"
+    at = page.run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if m.value.startswith("<a ")] == [
+        '<a href="maal?plan=alleroed-2022&amp;maal=rm3-ledige-over-1-aar" target="_self">Se målet i detaljer</a>']
+    assert at.multiselect[1].value == ["ikke-paa-vej"]
+
+
+def test_focus_filter_comes_from_the_url(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    page.query_params["fokus"] = "rm4"
+    at = page.run()
+    assert not at.exception
+    assert _linked_goals(at) == ["rm4-sygedagpenge-varighed", "rm4-sygedagpenge-helaarspersoner"]
+    assert [s.value for s in at.subheader] == ["Antallet af helårspersoner på sygedagpenge skal nedbringes"]
+
+
+def test_choosing_in_the_widgets_writes_the_url(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    at = page.run()
+    at.selectbox[0].set_value("gladsaxe-2022").run()
+    assert not at.exception
+    assert at.query_params["plan"] == "gladsaxe-2022"
+    assert at.header[0].value == "Gladsaxe: Beskæftigelsesplan 2022"
+    at.multiselect[1].set_value(["kan-ikke-vurderes"]).run()
+    assert at.query_params["status"] == "kan-ikke-vurderes"
+    at.multiselect[0].set_value(["erhvervsby"]).run()
+    assert at.query_params["fokus"] == "erhvervsby"
+    assert [s.value for s in at.subheader] == ["Attraktiv erhvervsby med jobvækst"]
+    assert "3,1 %" in _texts(at)
+
+
+def test_a_hand_edited_link_never_crashes(page: AppTest) -> None:
+    page.query_params["plan"] = "roskilde-2030"
+    page.query_params["status"] = "fint"
+    page.query_params["fokus"] = "x,y"
+    at = page.run()
+    assert not at.exception
+    assert at.header[0].value == "Allerød: Beskæftigelsesplan 2022"
+    assert at.multiselect[0].value == [] and at.multiselect[1].value == []
+
+
+def test_rudersdal_carries_the_unpublished_targets(page: AppTest) -> None:
+    page.query_params["plan"] = "rudersdal-2021"
+    at = page.run()
+    assert not at.exception
+    text = _texts(at)
+    assert text.count("planen offentliggør ikke målet («På Erhvervsudvalgets møde i marts 2021") == 6
+    assert "Mål 1: Kommunen skal understøtte en helhedsorienteret indsats" in text
+    # the only chart is the overall goal's level from the plan's appendix; nothing is drawn for the six groups
+    assert [c.proto.alt for c in _charts(at)] == [
+        "Diagram: skal under 3.313 fuldtidspersoner, udgangspunkt 3.313 fuldtidspersoner (april 2020). "
+        "Status: kan ikke vurderes."]
+
+
+def test_a_broken_plan_file_is_reported_in_danish(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from beskdash.plans import PlanError
+
+    def broken(signature: tuple) -> dict:
+        raise PlanError(["alleroed-2022.yaml: goals[3].target.value: mangler (et absolut mål skal have en værdi)"])
+
+    monkeypatch.setattr(goals, "_plans_cached", broken)
+    at = page.run()
+    assert not at.exception
+    assert "alleroed-2022.yaml: goals[3].target.value: mangler" in at.error[0].value
+    assert not at.header
