@@ -31,7 +31,7 @@ build: $(VENV)/.installed
 	$(PY) -m beskdash build
 
 run: build
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(PY) -m beskdash serve --server.port $(PORT)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -26,7 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     from beskdash.store import StoreBusy, UndoError
     from beskdash.validate import ValidationFailed, format_problems
 
-    args = parser().parse_args(argv)
+    p = parser()
+    # `serve` passes unknown options (--server.port …) on to streamlit run.
+    args, extra = p.parse_known_args(argv)
+    if extra and args.command != "serve":
+        p.error(f"ukendte argumenter: {' '.join(extra)}")
+    args.extra = extra
     try:
         args.func(args)
     except ValidationFailed as e:

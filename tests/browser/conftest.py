@@ -40,7 +40,7 @@ class AppServer:
         ARTIFACTS.mkdir(exist_ok=True)
         env = {**os.environ, "BESKDASH_DB": str(db), **(extra_env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "beskdash", "serve", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
