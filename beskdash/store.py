@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from beskdash import periods, taxonomy
 
@@ -85,7 +87,14 @@ class Diff:
     changed: int
     unchanged: int
     removed: int
-    rows: pd.DataFrame  # the changed and new rows: key, old_value, new_value, change
+    _rows: pd.DataFrame | pa.Table = field(repr=False)  # Arrow until asked for: a big import never needs it
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The new, changed and removed rows: key, old_value, new_value, change."""
+        if isinstance(self._rows, pa.Table):
+            object.__setattr__(self, "_rows", self._rows.to_pandas())
+        return self._rows
 
     @property
     def is_noop(self) -> bool:
@@ -197,44 +206,51 @@ class Store:
         try:
             return self._diff(cur, _prepare(frame), replace_source)
         finally:
+            cur.execute("DROP TABLE IF EXISTS _chg")
             cur.close()
 
-    def _diff(self, cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame, replace_source: str | None) -> Diff:
-        cur.register("_incoming", frame)
+    def _diff(self, cur: duckdb.DuckDBPyConnection, incoming: pa.Table, replace_source: str | None) -> Diff:
+        """Stage the rows that would change in the cursor's temp table `_chg`, and count them.
+
+        The work stays inside DuckDB (a million-row file never round-trips through Python
+        objects); only the new, changed and removed rows come back, as the Diff's frame.
+        """
+        cur.register("_incoming", incoming)
         try:
-            rows = cur.execute(
+            cur.execute(
                 """
-                SELECT i.area_code, i.benefit, i.measure, i.period, i.source,
-                       o.value AS old_value, i.value AS new_value,
-                       CASE WHEN o.area_code IS NULL THEN 'new'
-                            -- a rebuild never overwrites what an analyst imported later
-                            WHEN ? AND im.username IS DISTINCT FROM 'build' THEN 'unchanged'
-                            WHEN o.value IS DISTINCT FROM i.value THEN 'changed'
-                            ELSE 'unchanged' END AS change
-                FROM _incoming i LEFT JOIN observations o USING (area_code, benefit, measure, period, source)
-                LEFT JOIN imports im ON im.id = o.import_id
+                CREATE OR REPLACE TEMP TABLE _chg AS
+                SELECT * FROM (
+                    SELECT i.area_code, i.benefit, i.measure, i.period, i.source,
+                           o.value AS old_value, o.ref AS old_ref, o.note AS old_note,
+                           o.import_id AS old_import_id, i.value AS new_value, i.ref AS new_ref,
+                           i.note AS new_note, i.period_kind, i.period_end,
+                           CASE WHEN o.area_code IS NULL THEN 'new'
+                                -- a rebuild never overwrites what an analyst imported later
+                                WHEN ? AND im.username IS DISTINCT FROM 'build' THEN 'unchanged'
+                                WHEN o.value IS DISTINCT FROM i.value THEN 'changed'
+                                ELSE 'unchanged' END AS change
+                    FROM _incoming i LEFT JOIN observations o USING (area_code, benefit, measure, period, source)
+                    LEFT JOIN imports im ON im.id = o.import_id
+                ) WHERE change <> 'unchanged'
+                UNION ALL
+                SELECT o.area_code, o.benefit, o.measure, o.period, o.source, o.value, o.ref, o.note,
+                       o.import_id, NULL::DOUBLE, NULL, NULL, o.period_kind, o.period_end, 'removed'
+                FROM observations o JOIN imports im ON im.id = o.import_id AND im.username = 'build'
+                WHERE ? AND o.source = ? AND NOT EXISTS (
+                    SELECT 1 FROM _incoming i WHERE i.area_code = o.area_code AND i.benefit = o.benefit
+                      AND i.measure = o.measure AND i.period = o.period AND i.source = o.source)
                 """,
-                [replace_source is not None],
-            ).df()
-            removed = pd.DataFrame(columns=rows.columns)
-            if replace_source is not None:
-                removed = cur.execute(
-                    """
-                    SELECT o.area_code, o.benefit, o.measure, o.period, o.source,
-                           o.value AS old_value, NULL::DOUBLE AS new_value, 'removed' AS change
-                    FROM observations o JOIN imports im ON im.id = o.import_id AND im.username = 'build'
-                    WHERE o.source = ? AND NOT EXISTS (
-                        SELECT 1 FROM _incoming i WHERE i.area_code = o.area_code AND i.benefit = o.benefit
-                          AND i.measure = o.measure AND i.period = o.period AND i.source = o.source)
-                    """,
-                    [replace_source],
-                ).df()
+                [replace_source is not None, replace_source is not None, replace_source],
+            )
         finally:
             cur.unregister("_incoming")
-        counts = rows["change"].value_counts()
-        changed_rows = pd.concat([rows[rows["change"] != "unchanged"], removed], ignore_index=True)
-        return Diff(int(counts.get("new", 0)), int(counts.get("changed", 0)), int(counts.get("unchanged", 0)),
-                    len(removed), changed_rows)
+        counts = dict(cur.execute("SELECT change, count(*) FROM _chg GROUP BY change").fetchall())
+        rows = cur.sql(
+            "SELECT area_code, benefit, measure, period, source, old_value, new_value, change FROM _chg"
+        ).to_arrow_table()
+        new, changed, removed = (int(counts.get(k, 0)) for k in ("new", "changed", "removed"))
+        return Diff(new, changed, incoming.num_rows - new - changed, removed, rows)
 
     def apply(self, frame: pd.DataFrame, source: SourceMeta, *, username: str, file_name: str,
               sha256: str | None, fmt: str, replace_source: bool = False,
@@ -276,6 +292,7 @@ class Store:
             )
             cur.unregister("_pc")
         if diff.is_noop:
+            cur.execute("DROP TABLE IF EXISTS _chg")
             return ImportResult(None, diff)
         import_id = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
         cur.execute(
@@ -283,42 +300,44 @@ class Store:
             [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, source.key,
              diff.new, diff.changed, diff.unchanged, diff.removed],
         )
-        cur.register("_incoming", prepared)
-        cur.register("_changes", diff.rows)
-        try:
-            # Remember what each changed key held before, so undo restores it exactly.
-            cur.execute(
-                """
-                INSERT INTO import_changes
-                SELECT ?, c.area_code, c.benefit, c.measure, c.period, c.source, c.change,
-                       o.value, o.ref, o.note, o.import_id, c.new_value
-                FROM _changes c LEFT JOIN observations o USING (area_code, benefit, measure, period, source)
-                """,
-                [import_id],
-            )
-            cur.execute(
-                """
-                DELETE FROM observations o USING _changes c
-                WHERE c.change = 'removed' AND o.area_code = c.area_code AND o.benefit = c.benefit
-                  AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
-                """
-            )
-            cur.execute(
-                """
-                INSERT INTO observations
-                SELECT i.area_code, i.benefit, i.measure, i.period, i.source, i.value,
-                       i.period_kind, i.period_end, i.ref, i.note, ?
-                FROM _incoming i JOIN _changes c USING (area_code, benefit, measure, period, source)
-                WHERE c.change IN ('new', 'changed')
-                ON CONFLICT (area_code, benefit, measure, period, source) DO UPDATE SET
-                    value = excluded.value, ref = excluded.ref, note = excluded.note,
-                    import_id = excluded.import_id
-                """,
-                [import_id],
-            )
-        finally:
-            cur.unregister("_incoming")
-            cur.unregister("_changes")
+        # Remember what each changed key held before, so undo restores it exactly.
+        cur.execute(
+            """
+            INSERT INTO import_changes
+            SELECT ?, area_code, benefit, measure, period, source, change,
+                   old_value, old_ref, old_note, old_import_id, new_value
+            FROM _chg
+            """,
+            [import_id],
+        )
+        cur.execute(
+            """
+            DELETE FROM observations o USING _chg c
+            WHERE c.change = 'removed' AND o.area_code = c.area_code AND o.benefit = c.benefit
+              AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
+            """
+        )
+        # New keys are absent by construction (the diff ran in this transaction, under the write
+        # lock), so a plain INSERT; changed keys are updated in place.
+        cur.execute(
+            """
+            INSERT INTO observations
+            SELECT area_code, benefit, measure, period, source, new_value, period_kind, period_end,
+                   new_ref, new_note, ?
+            FROM _chg WHERE change = 'new'
+            """,
+            [import_id],
+        )
+        cur.execute(
+            """
+            UPDATE observations o SET value = c.new_value, ref = c.new_ref, note = c.new_note, import_id = ?
+            FROM _chg c
+            WHERE c.change = 'changed' AND o.area_code = c.area_code AND o.benefit = c.benefit
+              AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
+            """,
+            [import_id],
+        )
+        cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
     def undo(self, import_id: int) -> int:
@@ -437,22 +456,30 @@ class Store:
         return self.query("SELECT * FROM published_changes ORDER BY ALL")
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """Tidy frame → the store's columns (period kind and sort key derived here, once)."""
-    df = frame.copy()
-    for col in ("ref", "note"):
-        if col not in df:
-            df[col] = None
-    df = df[TIDY].copy()
-    uniq = pd.unique(df["period"])
-    kinds = {p: periods.kind(p) for p in uniq}
-    ends = {p: periods.end_month(p) for p in uniq}
-    df["period_kind"] = df["period"].map(kinds)
-    df["period_end"] = df["period"].map(ends).astype("int32")
-    df["value"] = pd.to_numeric(df["value"]).astype("float64")
+def _prepare(frame: pd.DataFrame) -> pa.Table:
+    """Tidy frame → an Arrow table of the store's columns (period kind and sort key derived once).
+
+    Arrow, not object columns: DuckDB scans it without converting a Python object per cell.
+    """
+    n = len(frame)
+    cols: dict[str, pa.Array] = {}
     for col in ("area_code", "benefit", "measure", "period", "source", "ref", "note"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return df
+        cols[col] = _text_array(frame[col]) if col in frame else pa.nulls(n, pa.string())
+    value = pd.to_numeric(frame["value"]).astype("float64").to_numpy()
+    cols["value"] = pa.array(value, type=pa.float64(), from_pandas=True)  # NaN → NULL
+    codes, uniq = pd.factorize(frame["period"])
+    kinds = np.array([periods.kind(p) for p in uniq] or [""], dtype=object)
+    ends = np.array([periods.end_month(p) for p in uniq] or [0], dtype=np.int32)
+    cols["period_kind"] = pa.array(kinds[codes], type=pa.string())
+    cols["period_end"] = pa.array(ends[codes], type=pa.int32())
+    return pa.table({c: cols[c] for c in [*TIDY, "period_kind", "period_end"]})
+
+
+def _text_array(s: pd.Series) -> pa.Array:
+    try:
+        return pa.array(s, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (e.g. an int code): as text, NULLs kept
+        return pa.array([None if pd.isna(v) else str(v) for v in s], type=pa.string())
 
 
 def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:

@@ -130,3 +130,81 @@ def dataframe(df: pd.DataFrame, **kwargs: Any) -> None:
 def table(df: pd.DataFrame, alt: str | None = None) -> None:
     """A small table as plain HTML: readable by screen readers and searchable in the page."""
     st.table(df, hide_index=True, alt=alt)
+
+
+# --- Login: analysts only (everyone else reads without logging in) --------------------------------
+
+_USER_KEY = "beskdash_user"
+_LOGGED: set[str] = set()
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> Any:
+    """Wrong-password counts, shared by every session of this app process."""
+    from beskdash import auth
+
+    return auth.Throttle()
+
+
+def _users() -> dict[str, Any]:
+    """Users from st.secrets' `[auth.users]` (re-read on every check, so removing a user revokes)."""
+    import logging
+
+    from beskdash import auth
+
+    try:
+        section = st.secrets.get("auth", {})
+    except FileNotFoundError:  # no secrets.toml: nobody can log in, everyone reads
+        section = {}
+    users, notes = auth.users_from_secrets(section)
+    for note in notes:
+        if note not in _LOGGED:  # once per process, not on every rerun
+            _LOGGED.add(note)
+            logging.getLogger("beskdash.auth").warning(note)
+    return users
+
+
+def current_user() -> str | None:
+    """The logged-in analyst's name, or None for a reader."""
+    name = st.session_state.get(_USER_KEY)
+    return name if name and name in _users() else None
+
+
+def is_analyst() -> bool:
+    name = current_user()
+    return bool(name) and _users()[name].role == "analyst"
+
+
+def login_form() -> None:
+    """The login form; on success the session is an analyst's and the navigation is rebuilt."""
+    from beskdash import auth
+
+    users = _users()
+    if not users:
+        st.info("Der er ingen analytikere oprettet på denne installation. Driften opretter dem med "
+                "`python -m beskdash users add NAVN` og `.streamlit/secrets.toml` (se README).")
+        return
+    with st.form("login"):
+        name = st.text_input("Brugernavn", autocomplete="username")
+        password = st.text_input("Adgangskode", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Log ind", type="primary")
+    if submitted:
+        result = auth.authenticate(users, name, password, _throttle())
+        if result.user is None:
+            st.error(result.message)
+            return
+        st.session_state[_USER_KEY] = result.user.name
+        st.rerun()
+
+
+def logout() -> None:
+    st.session_state.pop(_USER_KEY, None)
+    st.rerun()
+
+
+def require_analyst() -> None:
+    """First line of an analysts' page: readers (and a link typed by hand) are stopped here."""
+    if not is_analyst():
+        st.warning("Denne side er kun for analytikere. Log ind for at fortsætte.")
+        st.page_link("pages/login.py", label="Log ind", icon="🔑")
+        st.stop()

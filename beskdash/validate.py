@@ -49,36 +49,154 @@ def format_problems(problems: list[Problem], limit: int = 50) -> str:
     return "\n".join(lines)
 
 
-def check_tidy(frame, file: str, columns: dict[str, str] | None = None) -> list[Problem]:
+def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: int = 200) -> list[Problem]:
     """Checks every reader's tidy frame shares: duplicate keys, negative counts, shares > 100.
 
-    `frame` carries a `line` column (the source line of each row); `columns` maps tidy
-    column names to the file's own column names for the messages.
+    `frame` carries a `line` column (the source line of each row) and may carry
+    `value_column` (the file's column each value came from, when a file has several);
+    `columns` maps tidy column names to the file's own column names for the messages.
+    Vectorised, and at most `limit` problems of each kind (then a count of the rest).
     """
     from beskdash import taxonomy
 
     columns = columns or {}
     out: list[Problem] = []
     key = ["area_code", "benefit", "measure", "period", "source"]
-    dup = frame[frame.duplicated(key, keep="first")]
-    for _, r in dup.iterrows():
-        first = frame[(frame[key] == r[key]).all(axis=1)]["line"].iloc[0]
-        out.append(Problem(file, int(r["line"]), columns.get("period", "period"), r["period"],
-                           f"gentager en række for samme område, ydelse og periode (se linje {first})"))
-    shares = {m.key for m in taxonomy.get().measures.values() if m.share}
+    dup_mask = frame.duplicated(key, keep="first")
+    if dup_mask.any():
+        first_line = frame.groupby(key, sort=False)["line"].transform("first")
+        dup = frame[dup_mask]
+        for line, period, first in zip(dup["line"][:limit], dup["period"][:limit], first_line[dup_mask][:limit]):
+            out.append(Problem(file, int(line), columns.get("period", "period"), period,
+                               f"gentager en række for samme område, ydelse og periode (se linje {first})"))
+        _rest(out, file, len(dup) - limit, "gentagne rækker")
+    tax = taxonomy.get().measures.values()
+    shares = {m.key for m in tax if m.share}
+    signed = {m.key for m in tax if m.signed} | {"aendring-pct", "aendring-pct-point"}
     vals = frame["value"]
-    neg = frame[(vals < 0) & ~frame["measure"].isin(["aendring-pct", "aendring-pct-point"])]
-    for _, r in neg.iterrows():
-        out.append(Problem(file, int(r["line"]), columns.get("value", "value"), _num(r["value"]),
-                           "er negativ — et antal eller en andel kan ikke være under 0"))
-    over = frame[frame["measure"].isin(shares) & (vals > 100)]
-    for _, r in over.iterrows():
-        out.append(Problem(file, int(r["line"]), columns.get("value", "value"), _num(r["value"]),
-                           "er en andel over 100 %"))
+    value_cols = frame.get("value_column")
+    for mask, why, what in (
+        ((vals < 0) & ~frame["measure"].isin(signed), "er negativ — et antal eller en andel kan ikke være under 0",
+         "negative tal"),
+        (frame["measure"].isin(shares) & (vals > 100), "er en andel over 100 %", "andele over 100 %"),
+    ):
+        bad = frame[mask]
+        cols = value_cols[mask] if value_cols is not None else [columns.get("value", "value")] * min(len(bad), limit)
+        for line, v, col in zip(bad["line"][:limit], bad["value"][:limit], cols):
+            out.append(Problem(file, int(line), col, _num(v), why))
+        _rest(out, file, len(bad) - limit, what)
     return out
+
+
+def _rest(out: list[Problem], file: str, n: int, what: str) -> None:
+    if n > 0:
+        out.append(Problem(file, None, None, None, f"… og {n} {what} mere"))
 
 
 def _num(v: float) -> str:
     from beskdash.fmt import number
 
     return number(v, decimals=None)
+
+
+def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit: int = 200) -> list[Problem]:
+    """Figures that cannot be totals of their parts: counts only (not shares, ranks or differences).
+
+    An area total (Hele landet, a region, a landsdel) smaller than the sum of its kommuner in
+    the same file, or a benefit total smaller than one of its parts, for the same measure and
+    period. Each member's rounding is allowed for (half a unit per member). Vectorised over
+    integer codes (one pass per level of areas), so a million-row file takes a moment.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from beskdash import taxonomy
+
+    columns = columns or {}
+    tax = taxonomy.get()
+    counts = {m.key for m in tax.measures.values()
+              if m.unit_da in ("fuldtidspersoner", "personer") and not m.share and not m.signed}
+    f = frame[frame["measure"].isin(counts) & frame["value"].notna()]
+    if f.empty:
+        return []
+    value = f["value"].to_numpy(dtype="float64")
+    line = f["line"].to_numpy()
+    area_c, area_u = pd.factorize(f["area_code"])
+    area_u = list(area_u)
+    rest_c = _codes(f, ["benefit", "measure", "period", "source"])
+    n_rest = int(rest_c.max()) + 1
+    index = {a: i for i, a in enumerate(area_u)}
+    bad_rows: list[np.ndarray] = []
+    bad_info: list[tuple[str, np.ndarray, np.ndarray]] = []  # per level: (level, sums, n) looked up per row
+    for level in ("land", "region", "landsdel"):
+        def parent(code: str, level: str = level) -> int:
+            a = tax.areas.get(code)
+            if a is None or a.kind != "kommune":
+                return -1
+            p = {"land": "000", "region": a.region, "landsdel": a.landsdel}[level]
+            return index.get(p, -1)
+
+        parents = np.asarray([parent(a) for a in area_u], dtype=np.int64)
+        par = parents[area_c]
+        m = par >= 0
+        if not m.any():
+            continue
+        key = par[m] * n_rest + rest_c[m]
+        own = area_c * n_rest + rest_c  # each row as a total: its own key
+        space = len(area_u) * n_rest
+        if space <= 20_000_000:  # dense: no sorting
+            sums = np.bincount(key, weights=value[m], minlength=space)
+            n = np.bincount(key, minlength=space)
+            row_sums, row_n = sums[own], n[own]
+            hit = row_n > 0
+        else:
+            uk, inv = np.unique(key, return_inverse=True)
+            sums, n = np.bincount(inv, weights=value[m]), np.bincount(inv)
+            pos = np.clip(np.searchsorted(uk, own), 0, len(uk) - 1)
+            hit = uk[pos] == own
+            row_sums, row_n = np.where(hit, sums[pos], 0.0), np.where(hit, n[pos], 0)
+        rows = np.flatnonzero(hit & (value + 0.5 * row_n < row_sums))
+        bad_rows.append(rows)
+        bad_info.append((level, row_sums, row_n))
+    found: list[tuple[int, str]] = []
+    for rows, (_level, row_sums, row_n) in zip(bad_rows, bad_info):
+        found.extend((int(i), f"er mindre end summen af de {row_n[i]} kommuner i filen ({_num(row_sums[i])}) "
+                              f"— {taxonomy.area_name(area_u[area_c[i]])} kan ikke være en total af dem")
+                     for i in rows[:limit])
+    n_bad = sum(len(r) for r in bad_rows)
+    ben_c, ben_u = pd.factorize(f["benefit"])
+    ben_idx = {b: i for i, b in enumerate(ben_u)}
+    pairs = {(b.key, p) for b in tax.benefits.values() for p in b.total_of}
+    pairs |= {(b.part_of, b.key) for b in tax.benefits.values() if b.part_of}
+    pairs = {(t, p) for t, p in pairs if t in ben_idx and p in ben_idx}
+    if pairs:
+        where = _codes(f, ["area_code", "measure", "period", "source"])
+        k = int(where.max()) + 1
+        for total, part in sorted(pairs):
+            is_part = ben_c == ben_idx[part]
+            part_val = np.full(k, np.nan)
+            part_val[where[is_part]] = value[is_part]
+            part_line = np.zeros(k, dtype=np.int64)
+            part_line[where[is_part]] = line[is_part]
+            rows = np.flatnonzero((ben_c == ben_idx[total]) & (value + 0.5 < part_val[where]))
+            n_bad += len(rows)
+            found.extend((int(i), f"er mindre end delen '{taxonomy.benefit_label(part)}' ({_num(part_val[where[i]])}, "
+                                  f"linje {part_line[where[i]]}) — en total kan ikke være mindre end en af sine dele")
+                         for i in rows[:limit])
+    found.sort(key=lambda t: line[t[0]])
+    col = columns.get("value", "value")
+    out = [Problem(file, int(line[i]), col, _num(value[i]), why) for i, why in found[:limit]]
+    _rest(out, file, n_bad - len(out), "totaler mindre end deres dele")
+    return out
+
+
+def _codes(frame, cols: list[str]):
+    """One integer per distinct combination of `cols` (for grouping without string keys)."""
+    import numpy as np
+    import pandas as pd
+
+    code = np.zeros(len(frame), dtype=np.int64)
+    for c in cols:
+        cc, uniq = pd.factorize(frame[c])
+        code = code * (len(uniq) + 1) + cc
+    return pd.factorize(code)[0]

@@ -1,0 +1,466 @@
+"""Analysts' imports: format from content → reader → validation (all problems at once) →
+preview (diff against the store) → one transaction recorded per file → undo.
+
+The same path serves the Upload page, `python -m beskdash import` and the fetchers (a
+fetch is an import whose file came from an API):
+
+    preview = preview_files(store, [(name, raw_bytes), ...])
+    if preview.ok:
+        results = apply_preview(store, preview, username)
+
+Nothing is written while any problem stands, and applying writes all files or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from beskdash import fmt, periods, taxonomy
+from beskdash.readers import delimited, jobindsats, own_export, statbank
+from beskdash.readers.statbank import ReadResult
+from beskdash.store import KEY, Batch, Diff, ImportResult, SourceMeta, Store, UndoError
+from beskdash.validate import Problem, ValidationFailed, check_tidy, check_totals, format_problems
+
+FORMAT_LABELS = {
+    "statbank-csv-en": "StatBank-udtræk (CSV, engelske etiketter)",
+    "statbank-csv-da": "StatBank-udtræk (CSV, danske etiketter)",
+    "jobindsats-csv": "jobindsats.dk-download (CSV)",
+    "jobindsats-xlsx": "jobindsats.dk-download (Excel)",
+    "jobindsats-api-v2": "gemt svar fra jobindsats' API v2 (JSON)",
+    "jobindsats-api-v3": "gemt svar fra jobindsats' API v3 (JSON)",
+    "beskdash-csv": "beskdash' egen eksport (CSV)",
+    "beskdash-json": "beskdash' egen eksport (JSON)",
+}
+UNKNOWN_FORMAT = ("er ikke et kendt format — forventer et StatBank-udtræk (OMRÅDE;…;TID;INDHOLD), en "
+                  "jobindsats.dk-fil (Område, Periode, …), et gemt svar fra jobindsats' API eller beskdash' "
+                  "egen eksport")
+
+Progress = Callable[[float, str], None]
+
+
+class PreviewStale(RuntimeError):
+    """The database changed between preview and confirmation; the message is Danish."""
+
+
+# --- format detection ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Detected:
+    kind: str | None  # "statbank", "jobindsats-csv", "jobindsats-xlsx", "jobindsats-api", "beskdash-csv",
+    #                   "beskdash-json"; None when the content is refused
+    why: str | None = None  # the Danish reason, when refused
+    doc: Any = None  # parsed JSON, when JSON
+
+
+def detect(raw: bytes) -> Detected:
+    """What a file is, from its content (never its name)."""
+    content = raw.removeprefix(b"\xef\xbb\xbf")
+    if not content or content.isspace():
+        return Detected(None, "er tom")
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except zipfile.BadZipFile:
+            return Detected(None, "er en ødelagt zip-/Excel-fil — hent den igen")
+        if "xl/workbook.xml" in names:
+            return Detected("jobindsats-xlsx")
+        return Detected(None, "er en zip-fil, ikke et Excel-regneark (.xlsx) — pak den ud og upload filen i den")
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return Detected(None, "er i det gamle Excel-format (.xls) — åbn den i Excel og gem den som .xlsx eller CSV")
+    if raw.startswith(b"%PDF"):
+        return Detected(None, "er en PDF-fil — upload udtrækket som CSV, Excel eller JSON")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Detected(None, "er gemt som UTF-16-tekst — gem den som CSV (UTF-8 eller Windows-1252)")
+    head = raw[:4096]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in head or controls > len(head) // 20:
+        return Detected(None, "er en binær fil, ikke tekst — upload en CSV-, Excel- eller JSON-fil")
+    text_head = delimited.decode(head)[0].lstrip("\ufeff").lstrip()
+    low = text_head[:2048].lower()
+    if low.startswith("<") and any(t in low for t in ("<html", "<!doctype", "<head", "<body")):
+        return Detected(None, "er en HTML-side, ikke data — måske en fejl- eller loginside, der er gemt i stedet "
+                              "for udtrækket")
+    if text_head.startswith(("{", "[")):
+        try:
+            doc = json.loads(delimited.decode(raw)[0])
+        except json.JSONDecodeError as e:
+            return Detected(None, f"er ikke gyldig JSON (linje {e.lineno}, kolonne {e.colno}: {e.msg}) — "
+                                  "er filen afkortet?")
+        if own_export.is_export_json(doc):
+            return Detected("beskdash-json", doc=doc)
+        if (isinstance(doc, list) and doc and isinstance(doc[0], dict) and "Variables" in doc[0]) or (
+                isinstance(doc, dict) and ("columns" in doc or "rows" in doc)):
+            return Detected("jobindsats-api", doc=doc)
+        return Detected(None, "er JSON, men hverken et gemt svar fra jobindsats' API (v2: Variables og Data; "
+                              "v3: columns og rows) eller beskdash' egen eksport")
+    first = text_head.split("\n", 1)[0].rstrip("\r")
+    if own_export.is_export_header(first):
+        return Detected("beskdash-csv")
+    if statbank.looks_like_statbank(first):
+        return Detected("statbank")
+    up = first.upper()
+    if any(c in up for c in statbank.VALUE_COLS) and any(c in up for c in statbank.TIME_COLS):
+        sep = "komma" if "," in first else "tabulator" if "\t" in first else "et andet tegn end semikolon"
+        return Detected(None, f"ligner et StatBank-udtræk, men er skilt med {sep} — StatBank-udtræk skal være "
+                              "semikolonseparerede (;); eksportér igen som CSV (semikolonsepareret)")
+    data = delimited.strip_trailing_blank_lines(delimited.to_utf8(raw)[0])
+    if jobindsats.sniff_csv(data) is not None:
+        return Detected("jobindsats-csv")
+    return Detected(None, UNKNOWN_FORMAT)
+
+
+def read_file(name: str, raw: bytes, table: str | None = None) -> ReadResult:
+    """Any supported file → the reader's result (tidy frame, problems, source)."""
+    d = detect(raw)
+    if d.kind is None:
+        return ReadResult(_empty(), [Problem(name, None, None, None, d.why or UNKNOWN_FORMAT)], None, "ukendt")
+    if d.kind == "statbank":
+        return statbank.read(raw, name, table)
+    if d.kind == "jobindsats-csv":
+        return jobindsats.read_csv(raw, name, table)
+    if d.kind == "jobindsats-xlsx":
+        return jobindsats.read_excel(raw, name, table)
+    if d.kind == "jobindsats-api":
+        return jobindsats.read_api(d.doc, name, table)
+    if d.kind == "beskdash-json":
+        return own_export.read_json(d.doc, name)
+    return own_export.read_csv(raw, name)
+
+
+# --- preview ------------------------------------------------------------------------------------
+
+@dataclass
+class FilePreview:
+    name: str
+    sha256: str
+    size: int
+    fmt: str
+    frame: pd.DataFrame  # tidy rows (+ line); empty when the file could not be read
+    sources: dict[str, SourceMeta]
+    problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    diffs: dict[str, Diff] = field(default_factory=dict)  # per source key
+    earlier: list[int] = field(default_factory=list)  # imports of a file with the same SHA-256, not undone
+
+    @property
+    def diff(self) -> Diff:
+        """All of the file's sources in one Diff."""
+        ds = list(self.diffs.values())
+        rows = pd.concat([d.rows for d in ds], ignore_index=True) if ds else pd.DataFrame(
+            columns=[*KEY, "old_value", "new_value", "change"])
+        return Diff(sum(d.new for d in ds), sum(d.changed for d in ds), sum(d.unchanged for d in ds),
+                    sum(d.removed for d in ds), rows)
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(pd.unique(self.frame["period"]), key=periods.sort_key) if len(self.frame) else []
+
+    @property
+    def areas(self) -> list[str]:
+        return sorted(pd.unique(self.frame["area_code"])) if len(self.frame) else []
+
+    def coverage(self) -> str:
+        """`perioder 1. kvt. 2007 – 4. kvt. 2025 (76); områder: Hele landet, 5 regioner, …`"""
+        ps = self.periods
+        if not ps:
+            return "ingen rækker"
+        span = fmt.period(ps[0]) + (f" – {fmt.period(ps[-1])}" if len(ps) > 1 else "")
+        kinds: dict[str, int] = {}
+        for a in self.areas:
+            k = taxonomy.get().areas[a].kind if a in taxonomy.get().areas else "ukendt"
+            kinds[k] = kinds.get(k, 0) + 1
+        names = {"land": ("Hele landet", "Hele landet"), "region": ("region", "regioner"),
+                 "landsdel": ("landsdel", "landsdele"), "kommune": ("kommune", "kommuner"),
+                 "rar": ("RAR-område", "RAR-områder"), "jobindsats-omraade": ("jobindsats-område",
+                                                                             "jobindsats-områder")}
+        parts = []
+        for k in ("land", "region", "landsdel", "kommune", "rar", "jobindsats-omraade"):
+            if k in kinds:
+                one, many = names[k]
+                parts.append(one if k == "land" else f"{kinds[k]} {one if kinds[k] == 1 else many}")
+        if len(self.areas) <= 4:
+            parts = [taxonomy.area_name(a) for a in self.areas]
+        bens = sorted({taxonomy.benefit_label(b) for b in pd.unique(self.frame["benefit"]) if b})
+        return (f"perioder: {span} ({len(ps)}); områder: {', '.join(parts)}; "
+                f"ydelser: {', '.join(bens[:5])}{' …' if len(bens) > 5 else ''}")
+
+    def lines(self) -> list[str]:
+        """The file's preview, in Danish, for the CLI and the page."""
+        label = FORMAT_LABELS.get(self.fmt, self.fmt)
+        src = ", ".join(self.sources) or "–"
+        out = [f"{self.name}: {label}, kilde {src}, {fmt.number(len(self.frame))} rækker"]
+        if self.problems:
+            out.append(f"  afvist: {len(self.problems)} problem{'er' if len(self.problems) != 1 else ''}")
+            return out
+        d = self.diff
+        out.append(f"  nye: {fmt.number(d.new)}, ændrede: {fmt.number(d.changed)}, "
+                   f"uændrede: {fmt.number(d.unchanged)}")
+        out.append(f"  {self.coverage()}")
+        if self.skipped:
+            out.append("  sprunget over (ikke områder i beskdash): " + ", ".join(
+                f"{k} ({fmt.number(v)} rækker)" for k, v in sorted(self.skipped.items())))
+        if d.is_noop:
+            again = f" (senest import {self.earlier[0]})" if self.earlier else ""
+            out.append(f"  Filen ændrer intet — alle tal findes allerede med samme værdi{again}.")
+        for w in self.warnings[:5]:
+            out.append(f"  advarsel: {w.message()}")
+        if len(self.warnings) > 5:
+            out.append(f"  … og {len(self.warnings) - 5} advarsler mere")
+        return out
+
+
+@dataclass
+class Preview:
+    files: list[FilePreview]
+    problems: list[Problem]  # every file's problems, and those across files
+    version: int  # the store's data version the diffs were computed against
+
+    @property
+    def ok(self) -> bool:
+        """Nothing stands in the way of applying (which may still change nothing)."""
+        return not self.problems and bool(self.files) and all(len(f.frame) for f in self.files)
+
+    @property
+    def diff(self) -> dict[str, Diff]:
+        """Per file name: what applying would do."""
+        return {f.name: f.diff for f in self.files}
+
+    @property
+    def is_noop(self) -> bool:
+        return all(f.diff.is_noop for f in self.files)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [w for f in self.files for w in f.warnings]
+
+    def message(self, limit: int = 50) -> str:
+        """The whole preview as Danish text (the CLI prints it; the page shows it per file)."""
+        out = [line for f in self.files for line in f.lines()]
+        if self.problems:
+            out.append("")
+            out.append("Fejl i inddata — intet er skrevet til databasen:")
+            out.append(format_problems(self.problems, limit))
+        elif self.is_noop:
+            out.append("Intet at ændre: databasen har allerede alle tallene.")
+        return "\n".join(out)
+
+    def changes(self, limit: int | None = 500) -> pd.DataFrame:
+        """New and changed figures, one row each (old → new), for people: Danish columns and numbers."""
+        rows = [f.diff.rows.assign(fil=f.name) for f in self.files if len(f.diff.rows)]
+        if not rows:
+            return pd.DataFrame(columns=["Fil", "Område", "Ydelse", "Mål", "Periode", "Før", "Nu"])
+        df = pd.concat(rows, ignore_index=True)
+        df = df[df["change"] == "changed"].head(limit) if limit else df[df["change"] == "changed"]
+        return pd.DataFrame({
+            "Fil": df["fil"],
+            "Område": [taxonomy.area_name(a) for a in df["area_code"]],
+            "Ydelse": [taxonomy.benefit_label(b) for b in df["benefit"]],
+            "Mål": [taxonomy.measure_label(m) for m in df["measure"]],
+            "Periode": [fmt.period(p) for p in df["period"]],
+            "Før": [fmt.value(v, m) for v, m in zip(df["old_value"], df["measure"])],
+            "Nu": [fmt.value(v, m) for v, m in zip(df["new_value"], df["measure"])],
+        })
+
+    def changes_by_area(self) -> pd.DataFrame:
+        """Per area and benefit: how many figures are new and changed, and over which periods."""
+        rows = [f.diff.rows for f in self.files if len(f.diff.rows)]
+        cols = ["Område", "Ydelse", "Mål", "Nye", "Ændrede", "Perioder"]
+        if not rows:
+            return pd.DataFrame(columns=cols)
+        df = pd.concat(rows, ignore_index=True)
+        df = df[df["change"].isin(["new", "changed"])]
+        g = df.groupby(["area_code", "benefit", "measure"], sort=True)
+        out = []
+        for (a, b, m), part in g:
+            ps = sorted(pd.unique(part["period"]), key=periods.sort_key)
+            out.append((taxonomy.area_name(a), taxonomy.benefit_label(b), taxonomy.measure_label(m),
+                        int((part["change"] == "new").sum()), int((part["change"] == "changed").sum()),
+                        fmt.period(ps[0]) + (f" – {fmt.period(ps[-1])}" if len(ps) > 1 else "")))
+        return pd.DataFrame(out, columns=cols)
+
+
+def preview_files(store: Store, files: list[tuple[str, bytes]], *, table: str | None = None,
+                  progress: Progress | None = None) -> Preview:
+    """Read and validate every file, and diff it against the store; writes nothing.
+
+    `table` names the StatBank/jobindsats table when the caller knows it (the fetchers do).
+    `progress(fraction, text)` is called while reading and validating.
+    """
+    step = progress or (lambda _f, _t: None)
+    version = store.version()
+    previews: list[FilePreview] = []
+    n = max(1, len(files))
+    for k, (name, raw) in enumerate(files):
+        step(k / n, f"Læser {name} …")
+        fp = _read_one(store, name, raw, table)
+        step((k + 0.6) / n, f"Sammenligner {name} med databasen …")
+        if not fp.problems and len(fp.frame):
+            for key in fp.sources:
+                part = fp.frame if len(fp.sources) == 1 else fp.frame[fp.frame["source"] == key]
+                fp.diffs[key] = store.diff(part)
+        previews.append(fp)
+    step(1.0, "Færdig")
+    problems = [p for f in previews for p in f.problems] + _across_files(previews)
+    if not files:
+        problems.append(Problem("(ingen filer)", None, None, None, "der er ingen filer at importere"))
+    return Preview(previews, problems, version)
+
+
+def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePreview:
+    sha = hashlib.sha256(raw).hexdigest()
+    rr = read_file(name, raw, table)
+    problems = list(rr.problems)
+    warnings: list[Problem] = []
+    frame = rr.frame
+    if len(frame):
+        problems.extend(check_tidy(frame, name, rr.columns))
+        warnings = check_totals(frame, name, rr.columns)
+    metas = dict(rr.sources) or ({rr.source.key: rr.source} if rr.source else {})
+    known = store.sources().set_index("key")
+    sources = {}
+    for key, meta in metas.items():
+        if key in known.index:  # keep the store's own description (a shipped source stays shipped)
+            r = known.loc[key]
+            meta = SourceMeta(key, r["title"], _none(r["publisher"]), _none(r["licence"]), _none(r["origin"]),
+                              r["kind"])
+        sources[key] = meta
+    earlier = store.query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
+                          [sha])["id"].tolist()
+    return FilePreview(name, sha, len(raw), rr.fmt, frame, sources, problems, warnings, rr.skipped, {},
+                       [int(i) for i in earlier])
+
+
+def _across_files(previews: list[FilePreview]) -> list[Problem]:
+    """Two files of one upload may not hold the same figure (which one should win?)."""
+    out: list[Problem] = []
+    seen: dict[str, str] = {}
+    for f in previews:
+        if f.sha256 in seen:
+            out.append(Problem(f.name, None, None, None, f"er den samme fil som {seen[f.sha256]} — upload den kun "
+                                                         "én gang"))
+        seen.setdefault(f.sha256, f.name)
+    frames = [f for f in previews if len(f.frame) and not f.problems]
+    for i, a in enumerate(frames):
+        for b in frames[i + 1:]:
+            if a.sha256 == b.sha256:
+                continue
+            both = a.frame[[*KEY, "line"]].merge(b.frame[[*KEY, "line"]], on=KEY, suffixes=("_a", "_b"))
+            if len(both):
+                r = both.iloc[0]
+                out.append(Problem(b.name, int(r["line_b"]), None, None,
+                                   f"indeholder {len(both)} tal, som også står i {a.name} (fx linje {r['line_a']}) "
+                                   "— importér filerne hver for sig"))
+    return out
+
+
+# --- apply, history, undo ----------------------------------------------------------------------
+
+def apply_preview(store: Store, preview: Preview, username: str) -> list[ImportResult]:
+    """Write every file of the preview in one transaction (each file and source one recorded import).
+
+    Raises ValidationFailed while problems stand, and PreviewStale if the database changed
+    since the preview (the analyst confirmed figures that are no longer what would be written).
+    """
+    if not preview.ok:
+        raise ValidationFailed(preview.problems or [Problem("(upload)", None, None, None,
+                                                            "der er ingen rækker at importere")])
+    if store.version() != preview.version:
+        raise PreviewStale("Databasen er ændret, siden forhåndsvisningen blev lavet (fx af en anden import). "
+                           "Se forhåndsvisningen igen, før du bekræfter.")
+    batches = []
+    for f in preview.files:  # from the frame, which the caller may have annotated since (e.g. notes)
+        for key, meta in f.sources.items():
+            part = f.frame if len(f.sources) == 1 else f.frame[f.frame["source"] == key]
+            batches.append(Batch(part, meta, f.name, f.sha256, f.fmt))
+    return store.apply_batches(batches, username=username)
+
+
+def result_message(preview: Preview, results: list[ImportResult]) -> str:
+    """What happened, in Danish: one line per recorded import."""
+    out = []
+    batches = [(f, key) for f in preview.files for key in f.sources]
+    for (f, key), r in zip(batches, results):
+        d = r.diff
+        if r.import_id is None:
+            out.append(f"{f.name} ({key}): intet ændret — alle {fmt.number(d.unchanged)} tal fandtes allerede.")
+        else:
+            out.append(f"{f.name} ({key}): import {r.import_id} — {fmt.number(d.new)} nye, "
+                       f"{fmt.number(d.changed)} ændrede, {fmt.number(d.unchanged)} uændrede.")
+    return "\n".join(out)
+
+
+def history(store: Store, limit: int = 200) -> pd.DataFrame:
+    """The import history for people: newest first, Danish columns."""
+    df = store.imports().head(limit)
+    return pd.DataFrame({
+        "Import": df["id"].astype(int),
+        "Tidspunkt": [t.strftime("%d.%m.%Y %H:%M") for t in df["imported_at"]],
+        "Bruger": df["username"],
+        "Fil": df["file_name"],
+        "Format": [FORMAT_LABELS.get(f, f) for f in df["format"]],
+        "Kilde": df["source"],
+        "Nye": [fmt.number(v) for v in df["n_new"]],
+        "Ændrede": [fmt.number(v) for v in df["n_changed"]],
+        "Uændrede": [fmt.number(v) for v in df["n_unchanged"]],
+        "Fortrudt": ["" if pd.isna(t) else t.strftime("%d.%m.%Y %H:%M") for t in df["undone_at"]],
+        "SHA-256": [(s or "")[:12] for s in df["sha256"]],
+    })
+
+
+def undo(store: Store, import_id: int) -> int:
+    """Restore exactly what import `import_id` replaced; returns the number of figures restored."""
+    row = store.query("SELECT username FROM imports WHERE id = ?", [import_id])
+    if len(row) and row["username"].iloc[0] == "build":
+        raise UndoError(f"Import {import_id} er en del af den indbyggede database (build) og kan ikke fortrydes "
+                        "her — byg databasen igen i stedet.")
+    return store.undo(import_id)
+
+
+def pages_for(preview: Preview) -> list[Any]:
+    """The pages whose figures an import changes (PageSpecs of existing pages), for links after confirming."""
+    from beskdash.pages_registry import PAGES
+    from beskdash.paths import ROOT
+
+    areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
+    paths = {"overblik"}
+    if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
+        paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
+    return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]
+
+
+def undo_choices(store: Store) -> dict[int, str]:
+    """Imports an analyst may undo (not the build's, not undone), newest first, with a label each."""
+    df = store.imports()
+    df = df[(df["username"] != "build") & df["undone_at"].isna()]
+    return {int(r.id): f"Import {r.id}: {r.file_name} ({r.username}, {r.imported_at:%d.%m.%Y %H:%M}; "
+                       f"{fmt.number(r.n_new)} nye, {fmt.number(r.n_changed)} ændrede)"
+            for r in df.itertuples()}
+
+
+def problems_table(problems: list[Problem], limit: int = 1000) -> pd.DataFrame:
+    """Problems as a table for the page: file, line, column, value and why."""
+    return pd.DataFrame({
+        "Fil": [p.file for p in problems[:limit]],
+        "Linje": ["" if p.row is None else str(p.row) for p in problems[:limit]],
+        "Kolonne": [p.column or "" for p in problems[:limit]],
+        "Værdi": [p.value or "" for p in problems[:limit]],
+        "Problem": [p.why for p in problems[:limit]],
+    })
+
+
+def _none(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source", "ref", "note",
+                                 "line"])

@@ -1,0 +1,196 @@
+"""Delimited text (CSV) → string columns, fast: shared by the StatBank and jobindsats readers.
+
+A well-formed file is parsed by Arrow's multi-threaded CSV reader (a million rows in a
+fraction of a second); a file with a malformed row (wrong number of fields, a blank line,
+a truncated last line) is re-read with Python's csv module so that every such row is
+reported with its line number. Labels are mapped per distinct value, never per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from beskdash.validate import Problem
+
+# More problems than this per file are summarised: nobody reads a million messages.
+MAX_PROBLEMS = 200
+
+
+@dataclass
+class Delimited:
+    header: list[str]  # as written (stripped)
+    columns: list[pa.Array]  # one string array per header column, rows with the right field count
+    lines: np.ndarray  # 1-based line number of each kept row (the header is line header_row + 1)
+    problems: list[Problem]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.lines)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def to_utf8(raw: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without BOM (re-encoded from Windows-1252 when needed), and the encoding."""
+    text, enc = decode(raw)
+    if enc == "utf-8-sig":
+        return raw[3:], enc
+    if enc == "utf-8":
+        return raw, enc
+    return text.encode("utf-8"), enc
+
+
+def strip_trailing_blank_lines(data: bytes) -> bytes:
+    """Drop empty (or whitespace-only) lines at the end; the last line's own fields are kept."""
+    end = len(data)
+    while end:
+        start = data.rfind(b"\n", 0, end - 1 if data[end - 1:end] == b"\n" else end) + 1
+        if data[start:end].strip():
+            break
+        end = start
+    return data[:end]
+
+
+def head_lines(data: bytes, n: int) -> list[str]:
+    """The first `n` lines as text (to find a header below title lines)."""
+    out = []
+    pos = 0
+    for _ in range(n):
+        nl = data.find(b"\n", pos)
+        out.append(data[pos: len(data) if nl < 0 else nl].decode("utf-8", errors="replace").rstrip("\r"))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+def load(data: bytes, file_name: str, delimiter: str = ";", header_row: int = 0) -> Delimited:
+    """Split UTF-8 `data` (trailing blank lines stripped) into string columns.
+
+    `header_row` is the 0-based line of the header; lines before it are skipped.
+    """
+    pos = 0
+    for _ in range(header_row):
+        nl = data.find(b"\n", pos)
+        pos = len(data) if nl < 0 else nl + 1
+    nl = data.find(b"\n", pos)
+    header_line = data[pos: len(data) if nl < 0 else nl].decode("utf-8", errors="replace").rstrip("\r")
+    header = [c.strip() for c in next(csv.reader([header_line], delimiter=delimiter), [])]
+    body = b"" if nl < 0 else data[nl + 1:]
+    fast = _load_fast(body, len(header), delimiter)
+    if fast is not None:
+        cols, count = fast
+        return Delimited(header, cols, np.arange(count, dtype=np.int64) + header_row + 2, [])
+    return _load_slow(body.decode("utf-8", errors="replace"), header, file_name, delimiter, header_row)
+
+
+def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int] | None:
+    if not body or body.isspace():  # isspace: no copy of a large file, unlike strip
+        return [pa.array([], pa.string()) for _ in range(n)], 0
+    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+        return None  # a blank line inside: the careful path names it
+    invalid = 0
+
+    def on_invalid(_row: object) -> str:
+        nonlocal invalid
+        invalid += 1
+        return "skip"
+
+    names = [f"c{i}" for i in range(n)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 23),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if invalid:
+        return None
+    # A quoted field spanning lines would shift line numbers: let the careful path count them.
+    if b'"' in body and table.num_rows != body.count(b"\n") + (0 if body.endswith(b"\n") else 1):
+        return None
+    return [table.column(i).combine_chunks() for i in range(n)], table.num_rows
+
+
+def _load_slow(body: str, header: list[str], file_name: str, delimiter: str, header_row: int) -> Delimited:
+    n = len(header)
+    rows: list[list[str]] = []
+    kept: list[int] = []
+    problems: list[Problem] = []
+    all_rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))
+    last = len(all_rows) - 1
+    for i, row in enumerate(all_rows):
+        line = header_row + 2 + i
+        if len(row) == n:
+            rows.append(row)
+            kept.append(line)
+            continue
+        if len(problems) >= MAX_PROBLEMS:
+            continue
+        if not row:
+            why = "er en tom linje midt i filen — slet den, og upload filen igen"
+        elif i == last and len(row) < n:
+            why = (f"har kun {len(row)} felter, men overskriften har {n} — filen ser ud til at være afkortet "
+                   "(sidste linje er ufuldstændig); hent den igen")
+        else:
+            why = (f"har {len(row)} felter, men overskriften har {n} "
+                   "— er filen afkortet eller skilt med et andet tegn end semikolon?")
+            if delimiter != ";":
+                why = f"har {len(row)} felter, men overskriften har {n}"
+        problems.append(Problem(file_name, line, None, delimiter.join(row)[:80], why))
+    cols = [pa.array([r[j] for r in rows], pa.string()) for j in range(n)]
+    return Delimited(header, cols, np.asarray(kept, dtype=np.int64), problems)
+
+
+def encode(col: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """Per-row codes into the list of distinct values (so labels are looked up once each)."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    enc = pc.dictionary_encode(col)
+    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64), enc.dictionary.to_pylist()
+
+
+def take(mapped: list[str | None], codes: np.ndarray) -> pa.Array:
+    """The per-row string array of a per-distinct-value mapping."""
+    return pc.take(pa.array(mapped, pa.string()), pa.array(codes))
+
+
+def flags(mapped: list[bool], codes: np.ndarray) -> np.ndarray:
+    return np.asarray(mapped, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def limit_problems(problems: list[tuple[int, int, Problem]], file_name: str, extra: int = 0) -> list[Problem]:
+    """Problems sorted by line (then column order), cut at MAX_PROBLEMS with a count of the rest."""
+    problems.sort(key=lambda t: (t[0], t[1]))
+    out = [p for _, _, p in problems[:MAX_PROBLEMS]]
+    rest = len(problems) - len(out) + extra
+    if rest > 0:
+        out.append(Problem(file_name, None, None, None,
+                           f"… og {rest:,} problemer mere af samme slags (rettes de første, forsvinder de ofte)"
+                           .replace(",", ".")))
+    return out
+
+
+def rows_where(mask: np.ndarray, cap: int = MAX_PROBLEMS + 1) -> tuple[np.ndarray, int]:
+    """Row indices where `mask` is set (at most `cap`), and how many there are in all."""
+    idx = np.flatnonzero(mask)
+    return idx[:cap], len(idx)

@@ -1,0 +1,106 @@
+"""Hent data (analysts only): fetch from Statistikbanken or jobindsats.dk → progress → the importer's preview
+→ confirm. A fetch is an import whose file came from an API: same checks, same history, same undo."""
+
+import logging
+
+import streamlit as st
+
+from beskdash import fetch, imports, ui
+from beskdash.fetch import jobindsats, statbank
+from beskdash.fetch.http import FetchError
+
+ui.require_analyst()
+store = ui.store()
+st.title("Hent data")
+st.write(
+    "Hent de nyeste tal direkte fra Danmarks Statistiks Statistikbank eller fra jobindsats.dk. "
+    "Tallene kontrolleres og vises som en forhåndsvisning, præcis som ved en upload; intet skrives, "
+    "før du bekræfter, og en import kan fortrydes under Importhistorik på siden Upload. "
+    "Hvilke tabeller, områder og perioder der hentes, står i data/fetch.yaml."
+)
+
+done = st.session_state.pop("hent_done", None)
+if done:
+    st.success(done["message"])
+    st.write("Se de nye tal:")
+    for page in done["pages"]:
+        st.page_link(page.file, label=page.title, icon=page.icon)
+
+cfg = fetch.config()
+SOURCES = {"dst": "Danmarks Statistik (Statistikbanken)", "jobindsats": "jobindsats.dk"}
+api = st.radio("Kilde", list(SOURCES), format_func=SOURCES.get, horizontal=True, key="hent_kilde")
+all_tables = list(cfg[api]["tables"])
+tables = st.multiselect("Tabeller", all_tables, default=all_tables, key=f"hent_tabeller_{api}",
+                        format_func=lambda t: fetch.table_label(api, t))
+if api == "dst":
+    start = st.text_input("Fra periode", key="hent_fra", placeholder="fx 2019K1 (tom: som i data/fetch.yaml)")
+    version = None
+else:
+    start = None
+    version = st.radio("API-version", ["v2", "v3"], index=["v2", "v3"].index(cfg["jobindsats"].get("api", "v2")),
+                       horizontal=True, key="hent_api")
+    st.caption(f"De nyeste {cfg['jobindsats']['periods']} perioder. Den nyeste måned fra jobindsats.dk er "
+               "foreløbig og markeres som »foreløbige tal«. API-nøglen læses fra JOBINDSATS_API_KEY eller "
+               ".streamlit/secrets.toml og vises aldrig.")
+st.caption("Områder: " + ", ".join(fetch.area_names(api)))
+
+selection = (api, tuple(tables), start or "", version)
+if st.button("Hent", type="primary", disabled=not tables):
+    bar = st.progress(0.0, text="Henter …")
+    try:
+        if api == "dst":
+            fetched = statbank.fetch(tables, from_period=start or None,
+                                     progress=lambda text, frac: bar.progress(min(frac, 1.0), text=text))
+        else:
+            fetched = jobindsats.fetch(tables, api=version,
+                                       progress=lambda text, frac: bar.progress(min(frac, 1.0), text=text))
+    except FetchError as e:
+        bar.empty()
+        st.session_state.pop("hent_preview", None)
+        st.error(str(e))
+        st.stop()
+    bar.progress(1.0, text="Hentet — kontrollerer tallene …")
+    st.session_state["hent_preview"] = (selection, fetch.preview(store, fetched))
+    bar.empty()
+
+cached = st.session_state.get("hent_preview")
+if cached and cached[0] == selection:
+    fp = cached[1]
+    preview = fp.preview
+    st.header("Forhåndsvisning")
+    for note in fp.notes():
+        st.info(note)
+    for f in preview.files:
+        st.subheader(f.name)
+        st.text("\n".join(f.lines()))
+    if preview.problems:
+        st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen.")
+        ui.dataframe(imports.problems_table(preview.problems))
+    elif preview.is_noop:
+        st.info("Intet at ændre: databasen har allerede alle de hentede tal. Intet bliver skrevet.")
+    else:
+        if preview.warnings:
+            st.warning("Advarsler (importen er ikke blokeret, men se efter):")
+            ui.dataframe(imports.problems_table(preview.warnings))
+        st.subheader("Nye og ændrede tal pr. område og ydelse")
+        ui.dataframe(preview.changes_by_area())
+        changed = preview.changes()
+        if len(changed):
+            st.subheader("Ændrede tal (før → nu)")
+            ui.dataframe(changed)
+        if st.button("Bekræft og gem", type="primary"):
+            try:
+                results = fetch.apply(store, fp, ui.current_user() or "ukendt")
+            except imports.PreviewStale as e:
+                st.session_state.pop("hent_preview", None)
+                st.warning(str(e))
+                st.stop()
+            except Exception:
+                logging.getLogger("beskdash.hent").exception("import af hentede tal mislykkedes")
+                st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
+                st.stop()
+            ui.clear_caches()
+            st.session_state["hent_done"] = {"message": fetch.result_message(fp, results),
+                                             "pages": imports.pages_for(preview)}
+            st.session_state.pop("hent_preview", None)
+            st.rerun()
