@@ -208,3 +208,76 @@ def require_analyst() -> None:
         st.warning("Denne side er kun for analytikere. Log ind for at fortsætte.")
         st.page_link("pages/login.py", label="Log ind", icon="🔑")
         st.stop()
+
+
+# --- Import preview and confirmation (Upload and Hent data) ------------------------------
+
+def show_done(done_key: str) -> None:
+    """The result of the last confirmed import, with links to the pages that changed."""
+    done = st.session_state.pop(done_key, None)
+    if done:
+        st.success(done["message"])
+        st.write("Se de nye tal:")
+        for page in done["pages"]:
+            st.page_link(page.file, label=page.title, icon=page.icon)
+
+
+def preview_and_confirm(
+    preview: Any,
+    *,
+    button: str,
+    apply: Callable[[], list],
+    message: Callable[[list], str],
+    state_key: str,
+    done_key: str,
+    noop_text: str,
+    rejected_hint: str = "",
+    log_name: str = "beskdash.import",
+) -> bool:
+    """Render an import preview (problems, or new/changed rows) and its confirm button.
+
+    On confirm: apply in one transaction, clear the caches, remember the result under
+    `done_key` and rerun. Returns True when the confirm succeeded (the caller may reset
+    its own widgets before the rerun happens).
+    """
+    import logging
+
+    from beskdash import imports
+
+    st.header("Forhåndsvisning")
+    for f in preview.files:
+        st.subheader(f.name)
+        st.text("\n".join(f.lines()))
+    if preview.problems:
+        st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen. "
+                 f"{rejected_hint}".strip())
+        dataframe(imports.problems_table(preview.problems))
+        return False
+    if preview.is_noop:
+        st.info(noop_text)
+        return False
+    if preview.warnings:
+        st.warning("Advarsler (importen er ikke blokeret, men se efter):")
+        dataframe(imports.problems_table(preview.warnings))
+    st.subheader("Nye og ændrede tal pr. område og ydelse")
+    dataframe(preview.changes_by_area())
+    changed = preview.changes()
+    if len(changed):
+        st.subheader("Ændrede tal (før → nu)")
+        dataframe(changed)
+    if not st.button(button, type="primary"):
+        return False
+    try:
+        results = apply()
+    except imports.PreviewStale as e:
+        st.session_state.pop(state_key, None)
+        st.warning(str(e))
+        st.stop()
+    except Exception:
+        logging.getLogger(log_name).exception("import mislykkedes")
+        st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
+        st.stop()
+    clear_caches()
+    st.session_state[done_key] = {"message": message(results), "pages": imports.pages_for(preview)}
+    st.session_state.pop(state_key, None)
+    return True

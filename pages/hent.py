@@ -1,11 +1,9 @@
 """Hent data (analysts only): fetch from Statistikbanken or jobindsats.dk → progress → the importer's preview
 → confirm. A fetch is an import whose file came from an API: same checks, same history, same undo."""
 
-import logging
-
 import streamlit as st
 
-from beskdash import fetch, imports, ui
+from beskdash import fetch, ui
 from beskdash.fetch import jobindsats, statbank
 from beskdash.fetch.http import FetchError
 
@@ -19,12 +17,7 @@ st.write(
     "Hvilke tabeller, områder og perioder der hentes, står i data/fetch.yaml."
 )
 
-done = st.session_state.pop("hent_done", None)
-if done:
-    st.success(done["message"])
-    st.write("Se de nye tal:")
-    for page in done["pages"]:
-        st.page_link(page.file, label=page.title, icon=page.icon)
+ui.show_done("hent_done")
 
 cfg = fetch.config()
 SOURCES = {"dst": "Danmarks Statistik (Statistikbanken)", "jobindsats": "jobindsats.dk"}
@@ -66,41 +59,16 @@ if st.button("Hent", type="primary", disabled=not tables):
 cached = st.session_state.get("hent_preview")
 if cached and cached[0] == selection:
     fp = cached[1]
-    preview = fp.preview
-    st.header("Forhåndsvisning")
     for note in fp.notes():
         st.info(note)
-    for f in preview.files:
-        st.subheader(f.name)
-        st.text("\n".join(f.lines()))
-    if preview.problems:
-        st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen.")
-        ui.dataframe(imports.problems_table(preview.problems))
-    elif preview.is_noop:
-        st.info("Intet at ændre: databasen har allerede alle de hentede tal. Intet bliver skrevet.")
-    else:
-        if preview.warnings:
-            st.warning("Advarsler (importen er ikke blokeret, men se efter):")
-            ui.dataframe(imports.problems_table(preview.warnings))
-        st.subheader("Nye og ændrede tal pr. område og ydelse")
-        ui.dataframe(preview.changes_by_area())
-        changed = preview.changes()
-        if len(changed):
-            st.subheader("Ændrede tal (før → nu)")
-            ui.dataframe(changed)
-        if st.button("Bekræft og gem", type="primary"):
-            try:
-                results = fetch.apply(store, fp, ui.current_user() or "ukendt")
-            except imports.PreviewStale as e:
-                st.session_state.pop("hent_preview", None)
-                st.warning(str(e))
-                st.stop()
-            except Exception:
-                logging.getLogger("beskdash.hent").exception("import af hentede tal mislykkedes")
-                st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
-                st.stop()
-            ui.clear_caches()
-            st.session_state["hent_done"] = {"message": fetch.result_message(fp, results),
-                                             "pages": imports.pages_for(preview)}
-            st.session_state.pop("hent_preview", None)
-            st.rerun()
+    if ui.preview_and_confirm(
+        fp.preview,
+        button="Bekræft og gem",
+        apply=lambda: fetch.apply(store, fp, ui.current_user() or "ukendt"),
+        message=lambda results: fetch.result_message(fp, results),
+        state_key="hent_preview",
+        done_key="hent_done",
+        noop_text="Intet at ændre: databasen har allerede alle de hentede tal. Intet bliver skrevet.",
+        log_name="beskdash.hent",
+    ):
+        st.rerun()

@@ -1,7 +1,5 @@
 """Upload (analysts only): files → progress → preview → confirm → result with links; import history with undo."""
 
-import logging
-
 import streamlit as st
 
 from beskdash import imports, ui
@@ -20,12 +18,7 @@ st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader("Træk filer hertil, eller vælg dem", accept_multiple_files=True,
                          type=["csv", "txt", "xlsx", "json"], key=f"upload_{st.session_state.upload_round}")
 
-done = st.session_state.pop("upload_done", None)
-if done:
-    st.success(done["message"])
-    st.write("Se de nye tal:")
-    for page in done["pages"]:
-        st.page_link(page.file, label=page.title, icon=page.icon)
+ui.show_done("upload_done")
 
 if files:
     key = (tuple((f.file_id, f.size) for f in files), store.version())
@@ -38,44 +31,20 @@ if files:
         st.session_state["upload_preview"] = (key, preview)
     else:
         preview = cached[1]
-
-    st.header("Forhåndsvisning")
-    for f in preview.files:
-        st.subheader(f.name)
-        st.text("\n".join(f.lines()))
-    if preview.problems:
-        st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen. "
-                 "Ret filen, og upload den igen.")
-        ui.dataframe(imports.problems_table(preview.problems))
-    elif preview.is_noop:
-        st.info("Intet at ændre: databasen har allerede alle tallene i filerne. Intet bliver skrevet.")
-    else:
-        if preview.warnings:
-            st.warning("Advarsler (importen er ikke blokeret, men se efter):")
-            ui.dataframe(imports.problems_table(preview.warnings))
-        st.subheader("Nye og ændrede tal pr. område og ydelse")
-        ui.dataframe(preview.changes_by_area())
-        changed = preview.changes()
-        if len(changed):
-            st.subheader("Ændrede tal (før → nu)")
-            ui.dataframe(changed)
-        if st.button("Bekræft import", type="primary"):
-            try:
-                results = imports.apply_preview(store, preview, ui.current_user() or "ukendt")
-            except imports.PreviewStale as e:
-                st.session_state.pop("upload_preview", None)
-                st.warning(str(e))
-                st.stop()
-            except Exception:
-                logging.getLogger("beskdash.upload").exception("import mislykkedes")
-                st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
-                st.stop()
-            ui.clear_caches()
-            st.session_state["upload_done"] = {"message": imports.result_message(preview, results),
-                                               "pages": imports.pages_for(preview)}
-            st.session_state.pop("upload_preview", None)
-            st.session_state.upload_round += 1
-            st.rerun()
+    confirmed = ui.preview_and_confirm(
+        preview,
+        button="Bekræft import",
+        apply=lambda: imports.apply_preview(store, preview, ui.current_user() or "ukendt"),
+        message=lambda results: imports.result_message(preview, results),
+        state_key="upload_preview",
+        done_key="upload_done",
+        noop_text="Intet at ændre: databasen har allerede alle tallene i filerne. Intet bliver skrevet.",
+        rejected_hint="Ret filen, og upload den igen.",
+        log_name="beskdash.upload",
+    )
+    if confirmed:
+        st.session_state.upload_round += 1
+        st.rerun()
 
 st.header("Importhistorik")
 undone = st.session_state.pop("undo_done", None)
