@@ -45,16 +45,19 @@ def store() -> Store:
 def cached(fn: Callable[..., T]) -> Callable[..., T]:
     """Cache a query function `fn(store, *args)` per process; cleared by `clear_caches()`.
 
-    The store argument is not hashed (one per process); the data version is, so a write
-    from this process (which also clears) or a rebuild is never served stale.
+    The store itself is not hashed (one per process); its path and data version are, so a
+    write from this process (which also clears) or a rebuild is never served stale.
     """
 
+    # Streamlit leaves parameters named with a leading underscore out of the cache key, so
+    # these three must not have one: the database, its data version and the function.
     @st.cache_data(show_spinner=False, max_entries=512)
-    def _run(_version: int, _name: str, *args: Any, **kwargs: Any) -> T:
+    def _run(db: str, version: int, name: str, *args: Any, **kwargs: Any) -> T:
         return fn(store(), *args, **kwargs)
 
     def wrapper(*args: Any, **kwargs: Any) -> T:
-        return _run(store().version(), fn.__qualname__, *args, **kwargs)
+        s = store()
+        return _run(str(s.path), s.version(), f"{fn.__module__}.{fn.__qualname__}", *args, **kwargs)
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
