@@ -125,3 +125,21 @@ def label_da(period: str, short: bool = False) -> str:
     m = int(period[5:])
     name = MONTHS_DA_SHORT[m - 1] if short else MONTHS_DA[m - 1]
     return f"{name} {period[:4]}"
+
+
+def parse_each(values: list[str]) -> tuple[list[str | None], list[str | None]]:
+    """Parse distinct spellings at once: (canonical or None, Danish error or None) per value.
+
+    Readers encode a column to its distinct values and call this once, so a million rows
+    cost one parse per distinct period.
+    """
+    parsed: list[str | None] = []
+    errors: list[str | None] = []
+    for v in values:
+        try:
+            parsed.append(parse_period(v))
+            errors.append(None)
+        except PeriodError as e:
+            parsed.append(None)
+            errors.append(str(e))
+    return parsed, errors

@@ -291,15 +291,7 @@ def _map(t: _Table, file_name: str, table: str | None, problems: list[Problem], 
         benefit = pa.repeat(table_benefit, n) if table_benefit else pa.nulls(n, pa.string())
 
     pcodes, puniq = delimited.encode(_text_column(t.columns[i_period]))
-    parsed: list[str | None] = []
-    errors: list[str | None] = []
-    for u in puniq:
-        try:
-            parsed.append(periods.parse_period(u))
-            errors.append(None)
-        except periods.PeriodError as e:
-            parsed.append(None)
-            errors.append(str(e))
+    parsed, errors = periods.parse_each(puniq)
     bad_p = delimited.flags([e is not None for e in errors], pcodes) & ~skip
     report(bad_p, 300, lambda r: Problem(file_name, int(t.lines[r]), t.header[i_period], None, errors[pcodes[r]]))
     bad |= bad_p

@@ -120,15 +120,7 @@ def _check(file_name: str, fmt: str, cols: dict[str, pa.Array], values: np.ndarr
             file_name, int(lines[r]), col, uniq[codes[r]], f"er ikke en kendt {what} i taxonomy.yaml"))
         bad |= unknown
     pcodes, puniq = delimited.encode(cols["period"])
-    parsed: list[str | None] = []
-    errors: list[str | None] = []
-    for u in puniq:
-        try:
-            parsed.append(periods.parse_period(u))
-            errors.append(None)
-        except periods.PeriodError as e:
-            parsed.append(None)
-            errors.append(str(e))
+    parsed, errors = periods.parse_each(puniq)
     bad_p = delimited.flags([e is not None for e in errors], pcodes)
     report(bad_p, 4, lambda r: Problem(file_name, int(lines[r]), "period", None, errors[pcodes[r]]))
     bad |= bad_p

@@ -130,15 +130,7 @@ def read(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
         benefit = pa.repeat("befolkning", n)
 
     pcodes, puniq = delimited.encode(d.columns[i_time])
-    parsed: list[str | None] = []
-    errors: list[str | None] = []
-    for u in puniq:
-        try:
-            parsed.append(periods.parse_period(u))
-            errors.append(None)
-        except periods.PeriodError as e:
-            parsed.append(None)
-            errors.append(str(e))
+    parsed, errors = periods.parse_each(puniq)
     bad_p = delimited.flags([e is not None for e in errors], pcodes) & ~skip
     report(bad_p, 300, lambda r: Problem(file_name, int(d.lines[r]), raw_header[i_time], None,
                                          errors[pcodes[r]]))
