@@ -17,7 +17,7 @@ def latest_by_benefit(store: Store, area_code: str) -> pd.DataFrame:
     landet's value for the same benefit, measure, period and source where the source has one.
 
     Columns: benefit, benefit_label, measure, measure_label, period, value, national_value,
-    source, source_title, ref. Benefits in taxonomy order; population groups last.
+    source, source_title, ref, note. Benefits in taxonomy order; population groups last.
     """
     df = store.query(
         """
@@ -27,7 +27,7 @@ def latest_by_benefit(store: Store, area_code: str) -> pd.DataFrame:
             FROM observations WHERE area_code = ? AND value IS NOT NULL
         )
         SELECT l.benefit, l.measure, l.period, l.value, n.value AS national_value, l.source,
-               s.title AS source_title, l.ref
+               s.title AS source_title, l.ref, l.note
         FROM latest l
         LEFT JOIN observations n ON n.area_code = ? AND n.benefit = l.benefit
              AND n.measure = l.measure AND n.period = l.period AND n.source = l.source
@@ -60,6 +60,7 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
     Shares say what they are a share of when a table mixes bases (population/labour force).
     """
     from beskdash import fmt
+    from beskdash.fetch import PROVISIONAL_NOTE
 
     rows = []
     bases = set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"])
@@ -68,7 +69,8 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
         share = g[g["measure"].isin(SHARE_MEASURES)]
         row = {
             "Ydelse": g["benefit_label"].iloc[0],
-            "Periode": fmt.period(period),
+            # the newest month from jobindsats.dk is provisional and says so
+            "Periode": fmt.period(period) + (" (foreløbige tal)" if (g["note"] == PROVISIONAL_NOTE).any() else ""),
             "Antal": fmt.value(count["value"].iloc[0], count["measure"].iloc[0]) if len(count) else "–",
             "Andel": "–",
             "Hele landet, antal": "–",

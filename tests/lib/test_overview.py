@@ -1,0 +1,31 @@
+"""The start page's figures."""
+
+import pandas as pd
+
+from beskdash import overview
+from beskdash.fetch import PROVISIONAL_NOTE
+from beskdash.store import SourceMeta, Store
+
+
+def test_latest_per_benefit_beside_hele_landet(ro_store: Store) -> None:
+    df = overview.latest_by_benefit(ro_store, "173")
+    ltk = df[df.source == "plan:ltk-2021"].set_index(["benefit", "measure"])
+    assert ltk.loc[("sygedagpenge", "fuldtidspersoner"), "value"] == 594
+    assert ltk.loc[("sygedagpenge", "pct-befolkning"), "national_value"] == 2.0
+    auk = df[df.source == "dst:AUK01"].iloc[0]
+    assert auk["period"] == "2025Q4"
+    table = overview.display_table(df[df.source == "plan:ltk-2021"])
+    assert list(table.columns) == ["Ydelse", "Periode", "Antal", "Andel", "Hele landet, andel"]
+    assert next(k for k, _ in overview.by_source(df)) == "plan:ltk-2021"
+
+
+def test_provisional_month_is_marked(store: Store) -> None:
+    frame = pd.DataFrame([{"area_code": "201", "benefit": "sygedagpenge", "measure": "fuldtidspersoner",
+                           "period": p, "value": v, "source": "jobindsats:y07a02", "note": n}
+                          for p, v, n in (("2024M01", 280.0, None), ("2024M02", 275.0, PROVISIONAL_NOTE))])
+    store.apply(frame, SourceMeta("jobindsats:y07a02", "jobindsats.dk Y07A02"), username="a", file_name="x",
+                sha256=None, fmt="test")
+    df = overview.latest_by_benefit(store, "201")
+    table = overview.display_table(df[df.source == "jobindsats:y07a02"])
+    assert table["Periode"].iloc[0] == "februar 2024 (foreløbige tal)"
+    assert table["Antal"].iloc[0] == "275"
