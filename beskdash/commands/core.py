@@ -38,9 +38,12 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_check(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from beskdash.paths import PLANS_DIR
     from beskdash.plans import check_plans
 
-    problems = check_plans()
+    problems = check_plans(Path(args.plans_dir) if args.plans_dir else PLANS_DIR)
     if problems:
         raise CliError("\n".join(problems))
     print("Alle planer er gyldige.")
@@ -64,4 +67,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     pl = sub.add_parser("plans", help="planerne i plans/")
     plsub = pl.add_subparsers(dest="plans_command", required=True)
     pc = plsub.add_parser("check", help="kontrollér alle planfiler mod skemaet")
+    pc.add_argument("--plans-dir", help="en anden planmappe end plans/")
     pc.set_defaults(func=cmd_plans_check)
