@@ -374,8 +374,9 @@ def _round(v: float | None) -> float | None:
 
 # --- Reading the store ---------------------------------------------------------------------
 
-def observations_for(store: Store, plan: Plan) -> pd.DataFrame:
-    """Every observation any series goal of `plan` needs, in one query."""
+def observations_for(store: Store, plan: Plan, until: str | None = None) -> pd.DataFrame:
+    """Every observation any series goal of `plan` needs, in one query; with `until`, only those of
+    periods ending by then (the report for a past quarter judges with what was known then)."""
     areas, benefits, measures = set(), set(), set()
     for g in plan.goals:
         s = g.indicator.series if g.indicator else None
@@ -390,13 +391,15 @@ def observations_for(store: Store, plan: Plan) -> pd.DataFrame:
     if not areas:
         return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source",
                                      "period_kind", "period_end"])
-    return store.observations(areas=sorted(areas), benefits=sorted(benefits), measures=sorted(measures))
+    return store.observations(areas=sorted(areas), benefits=sorted(benefits), measures=sorted(measures),
+                              period_to=until)
 
 
-def evaluate_plan(store: Store, plan_id: str, plans_version: str = "") -> list[GoalResult]:
-    """Every goal of one plan, in the plan's order. (`plans_version` only keys the pages' cache.)"""
+def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: str | None = None) -> list[GoalResult]:
+    """Every goal of one plan, in the plan's order, with data up to `until` (default: all).
+    (`plans_version` only keys the pages' cache.)"""
     plan = plans()[plan_id]
-    obs = observations_for(store, plan)
+    obs = observations_for(store, plan, until)
     return [evaluate(plan, g, obs) for g in plan.goals]
 
 
@@ -414,11 +417,13 @@ class GoalDetail:
     source_titles: dict[str, str] = field(default_factory=dict)  # source key → title, for tables
 
 
-def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "") -> GoalDetail:
-    """One goal's result with its series. (`plans_version` only keys the pages' cache.)"""
+def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "",
+                until: str | None = None) -> GoalDetail:
+    """One goal's result with its series, with data up to `until` (default: all).
+    (`plans_version` only keys the pages' cache.)"""
     plan = plans()[plan_id]
     goal = next(g for g in plan.goals if g.id == goal_id)
-    obs = observations_for(store, plan)
+    obs = observations_for(store, plan, until)
     res = evaluate(plan, goal, obs)
     pts = series_points(goal, obs)
     s = goal.indicator.series if goal.indicator else None

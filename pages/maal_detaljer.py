@@ -28,6 +28,7 @@ detail = ui.cached(goals.goal_detail)(plan_id, goal_id, goals.plans_version())
 r = detail.result
 
 st.header(r.title)
+st.markdown(f"**{say.escape_md(say.summary_for(plan, r))}**")
 st.markdown(say.status_html(r), unsafe_allow_html=True)
 st.write(say.gap_sentence(r))
 line = say.measured_line(r)
@@ -36,8 +37,7 @@ if line:
 
 if r.kind != "qualitative":
     st.altair_chart(goal_charts.series(detail), width="stretch", alt=say.series_alt(detail))
-    st.caption("Blå linje: værdierne. Grå rombe: udgangspunktet. Sort stiplet linje: målet. Lodret streg: fristen. "
-               "Orange stiplet linje: tendensen fremskrevet til fristen.")
+    st.caption(say.SERIES_LEGEND)
 if r.missing:
     st.info(f"Data, der ville gøre målet vurderbart: {r.missing}")
 

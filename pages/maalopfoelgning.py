@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import goals, taxonomy, ui
+from beskdash import goals, report, taxonomy, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.text import goals as say
 
@@ -33,14 +33,24 @@ ui.url_set(plan=plan_id, fokus=chosen_focus, status=chosen_status)
 
 st.header(say.plan_label(plan))
 st.write(say.summary(results))
+st.markdown(say.escape_md(say.plan_summary(plan, results)))
 if plan.benchmark_areas:
     st.write("Planen sammenligner udviklingen med "
              + " og ".join(taxonomy.area_name(a) for a in plan.benchmark_areas) + ".")
 with st.expander("Sådan vurderes målene"):
     for paragraph in say.rule_text():
         st.write(paragraph)
-    st.write("I diagrammerne er søjlen den seneste værdi i statusfarven, den sorte streg er målet, og den grå "
-             "rombe er udgangspunktet.")
+    st.write(say.BULLET_LEGEND)
+
+# The committee report of this plan; made when a button is clicked (a PDF takes a few seconds).
+store = ui.store()
+st.caption("Rapport til udvalget (ledelsesinformation): forside, alle mål med status, diagrammer pr. fokusområde, "
+           "planens sammenligning, kilder og hvordan status afgøres.")
+r1, r2 = st.columns(2)
+r1.download_button("Hent rapport (HTML)", lambda: report.render(store, plan_id, "html"),
+                   report.file_name(plan_id, None, "html"), "text/html", key="maal_rapport_html")
+r2.download_button("Hent rapport (PDF)", lambda: report.render(store, plan_id, "pdf"),
+                   report.file_name(plan_id, None, "pdf"), "application/pdf", key="maal_rapport_pdf")
 
 groups = goals.grouped(plan, results, chosen_focus, [status_by_slug[s] for s in chosen_status])
 if not groups:

@@ -39,6 +39,7 @@ except compare.CompareError as e:
     st.error(f"Ranglisten kan ikke vises: {e}.")
     st.stop()
 
+st.markdown(f"**{say.ranking_lead(ranking)}**")
 for code in ui.MUNICIPALITIES:
     st.markdown(f"- {say.ranking_sentence(ranking, code)}")
 chart = charts.ranking_chart(ranking, ui.MUNICIPALITIES)

@@ -101,6 +101,9 @@ except compare.CompareError as e:
 
 sentence = say.sentence(comp)
 st.markdown(f"**{sentence}**")
+development = say.development_sentence(comp)
+if development:
+    st.write(development)
 chart = charts.line_chart(comp)
 st.altair_chart(chart, width="stretch", alt=sentence)
 for line in (comp.denominator, *comp.notes):

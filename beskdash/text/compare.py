@@ -132,3 +132,43 @@ def ranking_sentence(r: Ranking, code: str) -> str:
         value += " " + _lower_first(r.unit)
     return (f"{name} var nr. {rank} af {n} kommuner i {fmt.period(r.period)} ({value}), "
             f"i den {row['third'].iloc[0]} tredjedel.")
+
+
+def development_sentence(comp: Comparison) -> str:
+    """The focus area's development over the periods shown, from the first to the last value of its
+    column in the table: `Fra 1. kvt. 2023 til 4. kvt. 2025 faldt tallet for Allerød fra 36 til 30.`
+    Empty where there is no development to tell (one value, or changes from a year before)."""
+    if comp.view == "yoy" or not comp.focus:
+        return ""
+    focus = comp.focus[0]
+    mine = comp.frame[(comp.frame["series"] == focus) & comp.frame["value"].notna()]
+    if len(mine) < 2:
+        return ""
+    first, last = mine.iloc[0], mine.iloc[-1]
+    v0, v1 = comp.format(float(first["value"])), comp.format(float(last["value"]))
+    p0, p1 = fmt.period(str(first["period"])), fmt.period(str(last["period"]))
+    what = {"index": "indekset", "level": "andelen" if comp.is_share else "tallet"}[comp.view]
+    name = comp.labels[focus]
+    if v0 == v1:
+        return f"Fra {p0} til {p1} var {what} for {name} det samme: {v1}."
+    verb = "faldt" if float(last["value"]) < float(first["value"]) else "steg"
+    return f"Fra {p0} til {p1} {verb} {what} for {name} fra {v0} til {v1}."
+
+
+def ranking_lead(r: Ranking) -> str:
+    """The ranking in one sentence before the four municipalities' own: how many kommuner have a
+    value, and who is first and last: `98 kommuner har tal for 4. kvt. 2025. Nr. 1 er Gentofte (0,50);
+    sidst er Ishøj (5,20).`"""
+    f = r.frame.dropna(subset=["value"])
+    if f.empty:
+        return f"Ingen kommuner har tal for {fmt.period(r.period)}."
+    n = len(f)
+    first = f[f["rank"] == f["rank"].min()]
+    last = f[f["rank"] == f["rank"].max()]
+
+    def names(rows: object) -> str:
+        return join_da(list(rows["area_name"])) + f" ({r.format(float(rows['value'].iloc[0]))})"
+
+    what = "lavest" if r.lower_is_better else "højest"
+    return (f"{n} kommuner har tal for {fmt.period(r.period)}. Nr. 1 med den {what}e værdi er {names(first)}; "
+            f"sidst er {names(last)}.")

@@ -75,3 +75,15 @@ def test_unknown_goal_in_the_url_opens_the_plans_first_goal(page: AppTest) -> No
     assert not at.exception
     assert at.query_params["maal"] == "fa1-ledighed-ydelseskategorier"
     assert at.header[0].value == "Opfølgning på udvikling i ledigheden fordelt på ydelseskategorier"
+
+
+def test_the_goal_opens_with_a_plain_summary(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    page.query_params["maal"] = "rm3-ledige-over-1-aar"
+    at = page.run()
+    assert not at.exception
+    assert at.markdown[0].value.replace("\\", "") == (
+        "**Forsikrede ledige med over 1 års ledighed: 53 personer i juli 2021, 37 over målet på 16. Udviklingen går "
+        "den forkerte vej, og målet nås ikke i december 2022 med den nuværende takt.**")
+    table = at.dataframe[0].value
+    assert "53 personer" in list(table["Værdi"]) and "juli 2021" in list(table["Periode"])

@@ -133,3 +133,34 @@ def test_a_broken_plan_file_is_reported_in_danish(page: AppTest, monkeypatch: py
     assert not at.exception
     assert "alleroed-2022.yaml: goals[3].target.value: mangler" in at.error[0].value
     assert not at.header
+
+
+def test_plan_summary_and_the_committee_report_for_download(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from pypdf import PdfReader
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    # The buttons make their files when clicked; keep what each would make, to make it here.
+    made: dict[str, object] = {}
+    add = MediaFileManager.add_deferred
+
+    def keep(self: MediaFileManager, data_callable: object, mimetype: str | None, coordinates: str,
+             file_name: str | None = None, **kw: object) -> str:
+        made[file_name] = data_callable
+        return add(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    page.query_params["plan"] = "alleroed-2022"
+    at = page.run()
+    assert not at.exception, at.exception
+    assert at.markdown[1].value.replace("\\", "") == (
+        "Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke vurderes: 3 er kvalitative og for "
+        "10 mangler der data.")
+    assert [b.proto.label for b in at.get("download_button")] == ["Hent rapport (HTML)", "Hent rapport (PDF)"]
+    assert set(made) == {"ledelsesinformation-alleroed-2022.html", "ledelsesinformation-alleroed-2022.pdf"}
+    doc = made["ledelsesinformation-alleroed-2022.html"]().decode("utf-8")
+    assert "<title>Ledelsesinformation: Allerød: Beskæftigelsesplan 2022</title>" in doc
+    assert "53 personer i juli 2021, 37 over målet på 16" in doc
+    pdf = PdfReader(io.BytesIO(made["ledelsesinformation-alleroed-2022.pdf"]()))
+    assert len(pdf.pages) >= 4 and "Beskæftigelsesplan 2022" in pdf.pages[0].extract_text()

@@ -103,3 +103,13 @@ def test_a_hand_edited_link_never_crashes(db: Path) -> None:
     at = _open(ydelse="findes-ikke", maal="uger", enhed="per1000", periode="2099Q1")
     assert dict(at.query_params) == {"ydelse": "kontanthjaelp-nettoledige", "maal": "fuldtidspersoner",
                                      "enhed": "per1000", "periode": "2025Q4"}
+
+
+def test_the_ranking_opens_with_first_and_last(db: Path) -> None:
+    at = _open()
+    t = at.table[0].value
+    col = "Værdi 4.\u00a0kvt. 2025"
+    first, last = t.iloc[0], t.iloc[-1]
+    assert (first["Kommune"], first[col], last["Kommune"], last[col]) == ("Samsø", "0,28", "Nordfyns", "3,36")
+    assert at.markdown[1].value == ("**98 kommuner har tal for 4.\u00a0kvt. 2025. Nr. 1 med den laveste værdi er "
+                                    "Samsø (0,28); sidst er Nordfyns (3,36).**")

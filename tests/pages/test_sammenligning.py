@@ -167,3 +167,12 @@ def test_benchmark_views_are_one_click_from_the_start_page(db: Path) -> None:
     at.switch_page("pages/sammenligning.py").run()
     assert not at.exception, at.exception
     assert _sentence(at).startswith("Rudersdal havde 1,0 % af arbejdsstyrken 16-66 år på kontanthjælp")
+
+
+def test_the_development_over_the_range_shown_follows_the_sentence(db: Path) -> None:
+    at = _open(gruppe="alleroed", fra="2023K1")
+    t = _table(at)
+    assert (t["Allerød"].iloc[0], t["Allerød"].iloc[-1]) == ("38", "30")
+    texts = [m.value for m in at.markdown]
+    said = texts.index(f"**{_sentence(at)}**")
+    assert texts[said + 1] == "Fra 1.\u00a0kvt. 2023 til 4.\u00a0kvt. 2025 faldt tallet for Allerød fra 38 til 30."
