@@ -361,8 +361,9 @@ def _benchmark_section(report: Report) -> str:
 
 
 def _sources_section(report: Report) -> str:
-    df = report.sources.rename(columns={"key": "Nøgle", "title": "Kilde", "publisher": "Udgiver",
-                                        "licence": "Licens", "origin": "Oprindelse"})
+    df = report.sources.assign(licence=report.sources["licence"].fillna("ingen angivet (offentligt dokument)"))
+    df = df.rename(columns={"key": "Nøgle", "title": "Kilde", "publisher": "Udgiver",
+                            "licence": "Licens", "origin": "Oprindelse"})
     return ("<section><h2>Kilder og licenser</h2>"
             "<p>Alle tal i rapporten kommer fra disse kilder; intet tal er rettet eller skønnet. Tal fra "
             "planerne er transskriberet som trykt, med henvisning til afsnit i planen.</p>"

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from beskdash import fmt, taxonomy
+from beskdash import taxonomy
 from beskdash.paths import db_path
 from beskdash.store import Store, StoreBusy
 
@@ -106,23 +106,12 @@ def area_label(code: str) -> str:
 
 
 def source_footer(source_keys: list[str], periods: list[str] | None = None) -> None:
-    """Under every table and chart: which sources, their licence, and the data's periods."""
-    if not source_keys:
-        return
-    src = store().sources().set_index("key")
-    parts = []
-    for k in dict.fromkeys(source_keys):
-        if k in src.index:
-            r = src.loc[k]
-            lic = f", {r['licence']}" if r["licence"] else ""
-            parts.append(f"{r['title']}{lic}")
-        else:
-            parts.append(k)
-    text = "Kilde: " + "; ".join(parts)
-    if periods:
-        ps = sorted(set(periods))
-        text += f". Periode: {fmt.period(ps[0])}" + (f" – {fmt.period(ps[-1])}" if len(ps) > 1 else "")
-    st.caption(text)
+    """Under every table and chart: publisher, title and licence of each source, and the data's
+    periods, worded exactly as the exports and the report word them."""
+    from beskdash import exports
+
+    if source_keys:
+        st.caption(" ".join(exports.source_lines(store(), source_keys, periods)))
 
 
 def dataframe(df: pd.DataFrame, **kwargs: Any) -> None:

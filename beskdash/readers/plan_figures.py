@@ -103,7 +103,7 @@ def _source(plan_id: str, title: str | None, publisher: str | None) -> SourceMet
         key=f"plan:{plan_id}",
         title=title or f"Beskæftigelsesplan {plan_id}",
         publisher=publisher,
-        licence="Offentliggjort af kommunen",
+        licence=None,  # a public document; no licence is stated
         origin=f"data/plan_figures/{plan_id}.csv (transskriberet fra ../shared/seeds)",
         kind="shipped",
     )

@@ -10,7 +10,7 @@ def test_overblik_in_a_real_browser(app_server, page) -> None:
     wait_for_app(page)
     page.get_by_role("heading", name="Overblik").wait_for()
     expect(page.get_by_role("tab", name="Allerød")).to_be_visible(timeout=20_000)
-    page.get_by_text("Kilde: Statistikbanken AUK01", exact=False).first.wait_for()
+    page.get_by_text("Kilde: Danmarks Statistik, Statistikbanken AUK01", exact=False).first.wait_for()
     assert page.locator("[data-testid='stException']").count() == 0
     # a real figure from Lyngby-Taarbæk's 2021 plan: førtidspension 1.043 fuldtidspersoner
     row = page.get_by_role("row").filter(has_text="Førtidspension").filter(has_text="1.043")

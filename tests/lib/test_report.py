@@ -62,7 +62,7 @@ def test_every_goal_is_in_the_report_with_its_status_figures_and_sources(reports
     # every source shown is listed with its licence; the rule of the goal engine is stated
     assert len(rep.sources) >= 1
     for title, licence in zip(rep.sources["title"], rep.sources["licence"]):
-        assert title in text and licence in text
+        assert title in text and (licence if isinstance(licence, str) else "ingen angivet") in text
     for paragraph in say.rule_text():
         assert paragraph in text
 

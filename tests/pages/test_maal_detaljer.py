@@ -37,8 +37,7 @@ def test_one_goal_with_series_target_deadline_projection_rule_and_source(page: A
     assert list(table["Periode"]) == ["juli 2021", "december 2020", "december 2019"]
     assert list(table["Værdi"]) == ["53 personer", "53 personer", "16 personer"]
     captions = [c.value for c in at.caption]
-    assert "Kilde: Allerød Kommune: Beskæftigelsesplan 2022, Offentliggjort af kommunen. " \
-           "Periode: december 2019 – juli 2021" in captions
+    assert "Kilde: Allerød Kommune: Beskæftigelsesplan 2022. Periode: december 2019 – juli 2021." in captions
     assert "Planens ordlyd: 003_98bc0b3f99bc6ce2.txt, afsnit «Resultatmål for indsatsen i 2022»" in captions
     assert md[-1].startswith("> Antallet af forsikrede ledige som har mere end 1 ars ledighed")  # as printed (OCR)
 

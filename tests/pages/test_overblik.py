@@ -33,7 +33,7 @@ def test_overblik_shows_each_municipality_with_sources(app: AppTest) -> None:
     auk = [t for t in tables if "Nettoledige kontanthjælpsmodtagere" in set(t["Ydelse"])]
     assert auk and all(t["Periode"].iloc[0] == "4.\u00a0kvt. 2025" for t in auk)
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Kilde: Statistikbanken AUK01") and "CC BY 4.0" in c for c in captions)
+    assert any(c.startswith("Kilde: Danmarks Statistik, Statistikbanken AUK01") and "CC BY 4.0" in c for c in captions)
     assert any("Lyngby-Taarbæk Kommune" in c for c in captions)
     assert "Antal: fuldtidspersoner, personer. Andel: andel af befolkningen 16-66 år." in captions
 

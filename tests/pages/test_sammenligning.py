@@ -70,7 +70,7 @@ def test_opens_allerods_comparison_by_default(db: Path) -> None:
     row = t[t["Periode"] == "4.\u00a0kvt. 2019"].iloc[0]
     assert (row["Allerød"], row["Hørsholm"], row["Egedal"]) == ("24", "33", "72")
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Kilde: Statistikbanken AUK01") and "CC BY 4.0" in c for c in captions)
+    assert any(c.startswith("Kilde: Danmarks Statistik, Statistikbanken AUK01") and "CC BY 4.0" in c for c in captions)
     assert any("Hgrsholm og Egedal" in c for c in captions)  # the plan's own words (OCR spelling kept)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
