@@ -273,3 +273,40 @@ def preview_and_confirm(
     st.session_state[done_key] = {"message": message(results), "pages": imports.pages_for(preview)}
     st.session_state.pop(state_key, None)
     return True
+
+
+# --- Shared page parts ----------------------------------------------------------------------
+
+def choose_plan(key: str) -> str:
+    """The plan selector of the goal pages (default from the URL's `plan`); stops the page with
+    a Danish message when a plan file does not follow the schema."""
+    from beskdash import goals
+
+    problem = goals.plans_problem()
+    if problem:
+        st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):"
+                 "\n\n" + problem)
+        st.stop()
+    choices = dict(goals.plan_choices())
+    ids = list(choices)
+    return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
+                        format_func=choices.get, key=key)
+
+
+def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, link_help: str) -> None:
+    """'Hent det viste' (CSV for Danish Excel, XLSX, PNG, SVG) and 'Kopiér link' for a view."""
+    from beskdash import exports
+
+    st.subheader("Hent det viste")
+    d1, d2, d3, d4, d5 = st.columns(5)
+    d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key=f"{key}_csv")
+    d2.download_button("Excel (XLSX)", exports.xlsx(doc), f"{name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+    # charts are rendered only when asked for (vl-convert takes a moment)
+    d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart, doc.notes), f"{name}.png", "image/png",
+                       key=f"{key}_png")
+    d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart, doc.notes), f"{name}.svg",
+                       "image/svg+xml", key=f"{key}_svg")
+    with d5.popover("Kopiér link"):
+        st.caption(link_help)
+        st.code(permalink, language=None, wrap_lines=True)

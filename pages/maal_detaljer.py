@@ -8,15 +8,7 @@ from beskdash.text import goals as say
 
 st.title("Mål i detaljer")
 
-problem = goals.plans_problem()
-if problem:
-    st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):\n\n"
-             + problem)
-    st.stop()
-choices = dict(goals.plan_choices())
-ids = list(choices)
-plan_id = st.selectbox("Plan", ids, index=ids.index(ui.url_get("plan", ids[0], allowed=ids)),
-                       format_func=choices.get, key="detalje_plan")
+plan_id = ui.choose_plan(key="detalje_plan")
 plan = goals.plans()[plan_id]
 titles = {g.id: g.title for g in plan.goals}
 goal_ids = list(titles)

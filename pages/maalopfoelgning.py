@@ -8,15 +8,7 @@ from beskdash.text import goals as say
 
 st.title("Målopfølgning")
 
-problem = goals.plans_problem()
-if problem:
-    st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):\n\n"
-             + problem)
-    st.stop()
-choices = dict(goals.plan_choices())
-ids = list(choices)
-plan_id = st.selectbox("Plan", ids, index=ids.index(ui.url_get("plan", ids[0], allowed=ids)),
-                       format_func=choices.get, key="maal_plan")
+plan_id = ui.choose_plan(key="maal_plan")
 plan = goals.plans()[plan_id]
 results = ui.cached(goals.evaluate_plan)(plan_id, goals.plans_version())
 

@@ -52,17 +52,7 @@ ui.table(compare.ranking_display(ranking), alt=f"Rangliste: {taxonomy.benefit_la
                                               f"{fmt.period(view.period)}")
 ui.source_footer(list(ranking.sources), [ranking.previous, ranking.period])
 
-doc = exports.ranking_document(ui.store(), ranking)
-name = f"rangliste-{view.benefit}-{view.measure}-{view.scale}-{view.period}"
-st.subheader("Hent det viste")
-d1, d2, d3, d4 = st.columns(4)
-d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key="rank_csv")
-d2.download_button("Excel (XLSX)", exports.xlsx(doc), f"{name}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="rank_xlsx")
-d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart, doc.notes), f"{name}.png", "image/png",
-                   key="rank_png")
-d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart, doc.notes), f"{name}.svg", "image/svg+xml",
-                   key="rank_svg")
-with st.popover("Kopiér link"):
-    st.caption("Linket åbner præcis denne rangliste. Kopiér det med knappen i feltet.")
-    st.code(compare.ranking_permalink(view, st.context.url), language=None, wrap_lines=True)
+ui.export_buttons(exports.ranking_document(ui.store(), ranking), chart,
+                  f"rangliste-{view.benefit}-{view.measure}-{view.scale}-{view.period}", "rank",
+                  compare.ranking_permalink(view, st.context.url),
+                  "Linket åbner præcis denne rangliste. Kopiér det med knappen i feltet.")

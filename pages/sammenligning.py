@@ -114,17 +114,6 @@ for gap in compare.gaps(comp):
     st.caption(f"Mangler: {gap}")
 ui.source_footer(list(comp.sources), list(comp.periods))
 
-doc = exports.comparison_document(ui.store(), comp)
-name = compare.file_stem(comp)
-st.subheader("Hent det viste")
-d1, d2, d3, d4, d5 = st.columns(5)
-d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key="cmp_csv")
-d2.download_button("Excel (XLSX)", exports.xlsx(doc), f"{name}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="cmp_xlsx")
-d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart, doc.notes), f"{name}.png", "image/png",
-                   key="cmp_png")
-d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart, doc.notes), f"{name}.svg", "image/svg+xml",
-                   key="cmp_svg")
-with d5.popover("Kopiér link"):
-    st.caption("Linket åbner præcis denne visning. Kopiér det med knappen i feltet.")
-    st.code(compare.permalink(view, st.context.url), language=None, wrap_lines=True)
+ui.export_buttons(exports.comparison_document(ui.store(), comp), chart, compare.file_stem(comp), "cmp",
+                  compare.permalink(view, st.context.url),
+                  "Linket åbner præcis denne visning. Kopiér det med knappen i feltet.")
