@@ -8,6 +8,7 @@ import streamlit as st
 
 from beskdash.pages_registry import PAGES
 
+# An emoji favicon is drawn locally; a Material icon here would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="beskdash – beskæftigelsesplaner", page_icon="📊", layout="wide")
 
 HERE = Path(__file__).parent

@@ -20,6 +20,9 @@ def _analyst() -> bool:
 
 @dataclass(frozen=True)
 class PageSpec:
+    """`icon` is a Material Symbol: Streamlit ships that font, so nothing depends on the
+    viewer's emoji fonts or on another host."""
+
     file: str
     title: str
     url_path: str
@@ -29,14 +32,14 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/overblik.py", "Overblik", "overblik", "🏠", default=True),
-    PageSpec("pages/maalopfoelgning.py", "Målopfølgning", "maalopfoelgning", "🎯"),
-    PageSpec("pages/maal_detaljer.py", "Mål i detaljer", "maal", "🔎"),
-    PageSpec("pages/sammenligning.py", "Sammenligning", "sammenligning", "📈"),
-    PageSpec("pages/rangliste.py", "Rangliste", "rangliste", "🏅"),
-    PageSpec("pages/planer.py", "Planer", "planer", "📚"),
-    PageSpec("pages/datakvalitet.py", "Datakvalitet", "datakvalitet", "🧪"),
-    PageSpec("pages/upload.py", "Upload", "upload", "⬆️", visible=_analyst),
-    PageSpec("pages/hent.py", "Hent data", "hent", "🌐", visible=_analyst),
-    PageSpec("pages/login.py", "Log ind", "login", "🔑"),
+    PageSpec("pages/overblik.py", "Overblik", "overblik", ":material/home:", default=True),
+    PageSpec("pages/maalopfoelgning.py", "Målopfølgning", "maalopfoelgning", ":material/flag:"),
+    PageSpec("pages/maal_detaljer.py", "Mål i detaljer", "maal", ":material/query_stats:"),
+    PageSpec("pages/sammenligning.py", "Sammenligning", "sammenligning", ":material/show_chart:"),
+    PageSpec("pages/rangliste.py", "Rangliste", "rangliste", ":material/leaderboard:"),
+    PageSpec("pages/planer.py", "Planer", "planer", ":material/library_books:"),
+    PageSpec("pages/datakvalitet.py", "Datakvalitet", "datakvalitet", ":material/fact_check:"),
+    PageSpec("pages/upload.py", "Upload", "upload", ":material/upload:", visible=_analyst),
+    PageSpec("pages/hent.py", "Hent data", "hent", ":material/cloud_download:", visible=_analyst),
+    PageSpec("pages/login.py", "Log ind", "login", ":material/login:"),
 ]

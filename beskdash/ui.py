@@ -198,7 +198,7 @@ def require_analyst() -> None:
     """First line of an analysts' page: readers (and a link typed by hand) are stopped here."""
     if not is_analyst():
         st.warning("Denne side er kun for analytikere. Log ind for at fortsætte.")
-        st.page_link("pages/login.py", label="Log ind", icon="🔑")
+        st.page_link("pages/login.py", label="Log ind", icon=":material/login:")
         st.stop()
 
 

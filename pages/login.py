@@ -8,7 +8,7 @@ st.title("Log ind")
 user = ui.current_user()
 if user:
     st.success(f"Du er logget ind som {user}.")
-    st.page_link("pages/upload.py", label="Gå til Upload", icon="⬆️")
+    st.page_link("pages/upload.py", label="Gå til Upload", icon=":material/upload:")
     if st.button("Log ud"):
         ui.logout()
 else:

@@ -14,7 +14,7 @@ st.write(
 
 st.subheader("Sammenligninger fra planerne")
 for label, params in compare.benchmark_links():
-    st.page_link("pages/sammenligning.py", label=label, icon="📈", query_params=params)
+    st.page_link("pages/sammenligning.py", label=label, icon=":material/show_chart:", query_params=params)
 
 latest = ui.cached(overview.latest_by_benefit)
 tabs = st.tabs([ui.area_label(c) for c in ui.MUNICIPALITIES])
