@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test build lint bench setup setup-test chromium clean
+.PHONY: run test build lint bench setup setup-test chromium axe clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,17 @@ run: build
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.installed-test chromium
+# axe-core (npm) for the browser suite's accessibility check: pinned, installed into tests/browser/node_modules.
+AXE_VERSION := 4.14.1
+AXE_JS      := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE_JS):
+	@command -v npm >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q npm; }
+	npm install --no-save --no-audit --no-fund --prefix tests/browser axe-core@$(AXE_VERSION)
+
+axe: $(AXE_JS)
+
+test: $(VENV)/.installed-test chromium $(AXE_JS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 

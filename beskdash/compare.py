@@ -331,7 +331,7 @@ def _numerators(store: Store, codes: list[str], benefits: list[str], measure: st
     if obs.empty:
         return pd.DataFrame(columns=cols)
     obs = obs[obs["value"].notna()].copy()
-    obs["_rank"] = obs["source"].map(_source_rank)
+    obs["_rank"] = obs["source"].map({k: _source_rank(k) for k in obs["source"].unique()})
     obs = obs.sort_values(["_rank", "source"], kind="stable").drop_duplicates(["area_code", "benefit", "period"])
     keys = ["area_code", "period", "period_kind"]
     if len(benefits) == 1:
@@ -560,11 +560,14 @@ def series(
         level = level / frame["population"].astype("float64") * factor
     frame["level"] = level.where(frame["gap"].isna())
     frame["value"] = _apply_view(frame, view, base, is_share)
-    frame["period_label"] = frame["period"].map(fmt.period)
-    frame = frame[[_in_range(p, period_from, period_to) for p in frame["period"]]]
-    shown = _sorted_periods(list(frame["period"]))
+    # Per distinct period, not per row: a long series has thousands of rows and a few hundred periods.
+    uniq = list(dict.fromkeys(frame["period"]))
+    frame["period_label"] = frame["period"].map({p: fmt.period(p) for p in uniq})
+    frame = frame[frame["period"].isin([p for p in uniq if _in_range(p, period_from, period_to)])]
+    shown = _sorted_periods(list(dict.fromkeys(frame["period"])))
     order = [*areas, *(g.series_id for g in groups)]
-    frame = frame.assign(_s=frame["series"].map(order.index), _p=frame["period"].map(periods.sort_key))
+    frame = frame.assign(_s=frame["series"].map({s: i for i, s in enumerate(order)}),
+                         _p=frame["period"].map({p: i for i, p in enumerate(shown)}))
     frame = frame.sort_values(["_s", "_p"], kind="stable")[COLUMNS].reset_index(drop=True)
     sources = sorted(_split(frame["source"]), key=lambda k: (_source_rank(k), k))
     denominator = None

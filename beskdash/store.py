@@ -8,6 +8,8 @@ failed statement would silently roll back).
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +63,17 @@ CREATE TABLE IF NOT EXISTS published_changes (
     value DOUBLE NOT NULL, printed VARCHAR NOT NULL, seed_file VARCHAR NOT NULL,
     seed_section VARCHAR NOT NULL, note VARCHAR);
 """
+
+
+# Test-only crash hook (tests/fault): with BESKDASH_FAULT=kill-<point> the process kills itself with
+# SIGKILL at that point of a write, as kill -9 or a power cut would. Points: after-observations (a
+# file's rows and history are written, the transaction is open), before-commit, after-commit.
+FAULT_ENV = "BESKDASH_FAULT"
+
+
+def _fault(point: str) -> None:
+    if os.environ.get(FAULT_ENV) == f"kill-{point}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class StoreBusy(RuntimeError):
@@ -270,7 +283,9 @@ class Store:
             results = [self._apply(cur, b, username) for b in batches]
             if _fail_after_observations:  # fault-injection hook for the tests
                 raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
-            return results
+            _fault("before-commit")
+        _fault("after-commit")
+        return results
 
     def _apply(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
         prepared = _prepare(b.frame)
@@ -337,6 +352,7 @@ class Store:
             """,
             [import_id],
         )
+        _fault("after-observations")
         cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
@@ -394,6 +410,34 @@ class Store:
             n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
             return int(n)
+
+    def snapshot(self, path: str | Path) -> Path:
+        """A consistent copy of the whole database as a new file, taken while this process goes on serving.
+
+        `COPY FROM DATABASE` reads one transaction's view (never half an import) and writes schema,
+        data and sequences to a file attached for the purpose; it is renamed into place only when
+        complete. A file copy would miss what is still in the WAL.
+        """
+        dst = Path(path)
+        if dst.resolve() == self.path.resolve():
+            raise ValueError("Kopien kan ikke skrives oven i databasen selv — vælg et andet filnavn.")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dst.with_name(dst.name + ".tmp")
+        for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+            p.unlink(missing_ok=True)
+        with self._write_lock:  # one snapshot at a time; an import waits the few seconds it takes
+            cur = self.cursor()
+            try:
+                src = cur.execute("SELECT current_database()").fetchone()[0]
+                cur.execute(f"ATTACH '{_sql_text(tmp)}' AS _snapshot (READ_WRITE)")
+                try:
+                    cur.execute(f'COPY FROM DATABASE "{src}" TO _snapshot')
+                finally:
+                    cur.execute("DETACH _snapshot")
+            finally:
+                cur.close()
+        os.replace(tmp, dst)
+        return dst
 
     # --- reads --------------------------------------------------------------------------
 
@@ -480,6 +524,11 @@ def _text_array(s: pd.Series) -> pa.Array:
         return pa.array(s, type=pa.string(), from_pandas=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (e.g. an int code): as text, NULLs kept
         return pa.array([None if pd.isna(v) else str(v) for v in s], type=pa.string())
+
+
+def _sql_text(p: Path) -> str:
+    """A path as the body of an SQL string literal (ATTACH takes no parameters)."""
+    return str(p).replace("'", "''")
 
 
 def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:

@@ -57,11 +57,27 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
 
     def wrapper(*args: Any, **kwargs: Any) -> T:
         s = store()
-        return _run(str(s.path), s.version(), f"{fn.__module__}.{fn.__qualname__}", *args, **kwargs)
+        before = s.version()
+        result = _run(str(s.path), before, f"{fn.__module__}.{fn.__qualname__}", *args, **kwargs)
+        _one_version(before, s.version())
+        return result
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+_VERSION_KEY = "_beskdash_data_version"
+
+
+def _one_version(before: int, after: int) -> None:
+    """A page run shows one version of the data: when an import commits while a run is reading
+    (between two of its queries, or during one), the run starts over, so no page mixes figures
+    from before and after an import (tests/fault/test_concurrent.py)."""
+    seen = st.session_state.get(_VERSION_KEY, before)
+    st.session_state[_VERSION_KEY] = after
+    if seen != before or after != before:
+        st.rerun()
 
 
 def clear_caches() -> None:
@@ -208,7 +224,9 @@ def show_done(done_key: str) -> None:
     """The result of the last confirmed import, with links to the pages that changed."""
     done = st.session_state.pop(done_key, None)
     if done:
-        st.success(done["message"])
+        from beskdash.text.goals import escape_md
+
+        st.success(escape_md(done["message"]))  # file names are the analyst's text, never markup
         st.write("Se de nye tal:")
         for page in done["pages"]:
             st.page_link(page.file, label=page.title, icon=page.icon)
@@ -235,10 +253,11 @@ def preview_and_confirm(
     import logging
 
     from beskdash import imports
+    from beskdash.text.goals import escape_md
 
     st.header("Forhåndsvisning")
     for f in preview.files:
-        st.subheader(f.name)
+        st.subheader(escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
         st.text("\n".join(f.lines()))
     if preview.problems:
         st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen. "

@@ -78,15 +78,28 @@ def app_server(app_db: Path) -> Iterator[AppServer]:
     server.stop()
 
 
+# One Playwright and one chromium per test process: tests outside this folder (tests/fault) import
+# these fixtures too, and Playwright's sync API cannot be started a second time while it runs.
+_PLAYWRIGHT: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "chromium mangler: make test installerer den med apt-get install chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
+    if not _PLAYWRIGHT:
+        manager = sync_playwright()
+        pw = manager.__enter__()
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        _PLAYWRIGHT.update(manager=manager, browser=b, users=0)
+    _PLAYWRIGHT["users"] += 1
+    yield _PLAYWRIGHT["browser"]
+    _PLAYWRIGHT["users"] -= 1
+    if _PLAYWRIGHT["users"] == 0:
+        _PLAYWRIGHT["browser"].close()
+        _PLAYWRIGHT["manager"].__exit__(None, None, None)
+        _PLAYWRIGHT.clear()
 
 
 @pytest.fixture
@@ -110,3 +123,53 @@ def wait_for_app(pg: object, timeout: float = 30_000) -> None:
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
     pg.wait_for_timeout(300)
+
+
+# --- shared by the browser suite: analysts, error elements, axe-core ------------------------------
+
+ANALYST_PASSWORD = "et-rigtig-godt-kodeord"
+# What Streamlit draws for an uncaught exception and for st.error.
+ERROR_ELEMENTS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+AXE_JS = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def analyst_server_for(db: Path, tmp: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+    """A server on `db` whose secrets file has one analyst, anna (a test hash: 1.000 iterations)."""
+    from beskdash import auth
+
+    secrets = tmp / "secrets.toml"
+    line = auth.secrets_line("anna", auth.hash_password(ANALYST_PASSWORD, iterations=1000))
+    secrets.write_text(f"[auth.users]\n{line}\n", encoding="utf-8")
+    return AppServer(db, extra_env={"STREAMLIT_SECRETS_FILES": str(secrets), **(extra_env or {})})
+
+
+@pytest.fixture(scope="module")
+def analyst_server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """Its own database copy (analysts write) and an analyst login; one per test module."""
+    d = tmp_path_factory.mktemp("analyst-browser")
+    db = d / "beskdash.duckdb"
+    shutil.copy(built_db, db)
+    server = analyst_server_for(db, d)
+    yield server
+    server.stop()
+
+
+def login(pg: object, server: AppServer, name: str = "anna", password: str = ANALYST_PASSWORD) -> None:
+    pg.goto(server.url + "/login")
+    wait_for_app(pg)
+    pg.get_by_label("Brugernavn").fill(name)
+    pg.get_by_label("Adgangskode").fill(password)
+    pg.get_by_role("button", name="Log ind").click()
+    pg.get_by_text(f"Du er logget ind som {name}.").wait_for(timeout=30_000)
+
+
+def go_to(pg: object, title: str) -> None:
+    """Follow the sidebar link `title`, as a user does (the session, and a login, are kept)."""
+    pg.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
+    pg.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+    wait_for_app(pg)
+
+
+def no_errors(pg: object) -> None:
+    errors = pg.locator(ERROR_ELEMENTS)
+    assert errors.count() == 0, [errors.nth(i).inner_text()[:300] for i in range(errors.count())]

@@ -1,0 +1,390 @@
+"""beskdash' benchmark (`make bench`): ratios measured side by side in one run.
+
+Absolute times on a shared machine are noise; a ratio against a reference measured in the same
+run, the same way, is not. Each line is the median of several runs:
+
+  1. warm rerun of each page (AppTest) against a minimal page that shows the same frames (its
+     tables and the data behind its charts) with st.dataframe — target ≤ 2×;
+  2. importing a 1.000.000-row StatBank file (bench/synth.py, the real AUK01 areas) through the
+     whole import path (imports.preview_files + apply_preview, on a copy of the built database)
+     against DuckDB's own read_csv of the same file into a table — target ≤ 3×;
+  3. compare.series over a synthetic 5.000.000-row cube against the same SQL run directly —
+     target ≤ 1,5×, and the query itself < 50 ms;
+  4. cold start: `python -m beskdash serve` until chromium shows the first page, against a
+     hello-world Streamlit app started the same way — target ≤ 2×.
+
+    .venv/bin/python bench/run.py [--only pages,import,compare,start] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import synth  # noqa: E402
+
+from beskdash import auth, compare, fmt, imports, taxonomy  # noqa: E402
+from beskdash.build import build  # noqa: E402
+from beskdash.pages_registry import PAGES  # noqa: E402
+from beskdash.store import Store  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "bench-kodeord-1234"
+
+
+@dataclass
+class Row:
+    what: str
+    ours: float  # seconds (median)
+    reference: float  # seconds (median)
+    target: float  # the ratio must be at most this
+    note: str = ""
+    absolute_limit: float | None = None  # seconds, for `ours` itself where the issue names one
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.reference if self.reference else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target and (self.absolute_limit is None or self.ours < self.absolute_limit)
+
+
+def median_time(fn: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def ms(s: float) -> str:
+    return f"{fmt.number(s * 1000, 1)} ms" if s < 10 else f"{fmt.number(s, 1)} s"
+
+
+# --- 1. pages -----------------------------------------------------------------------------------
+
+MINIMAL = textwrap.dedent('''
+    import pickle
+    import streamlit as st
+
+    @st.cache_data
+    def frames(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+
+    for df in frames(FRAMES):
+        st.dataframe(df)
+''')
+
+
+def _frames(at) -> list[pd.DataFrame]:
+    """What a page shows as data: its tables and dataframes, and the datasets behind its charts."""
+    out = [t.value for t in at.table] + [d.value for d in at.dataframe]
+    for chart in at.get("vega_lite_chart"):
+        for ds in chart.proto.datasets:
+            out.append(pa.ipc.open_stream(ds.data.data).read_all().to_pandas())
+    return out
+
+
+def bench_pages(db: Path, tmp: Path, repeat: int) -> list[Row]:
+    import pickle
+
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["BESKDASH_DB"] = str(db)
+    secrets = {"users": {"bench": {"password_hash": auth.hash_password(PASSWORD, iterations=1000),
+                                   "role": "analyst"}}}
+    rows = []
+    for spec in PAGES:
+        if spec.url_path == "login" or not (ROOT / spec.file).exists():
+            continue
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.secrets["auth"] = secrets
+        at.run()
+        if spec.visible.__name__ == "_analyst":  # log in first, as an analyst would
+            at.switch_page("pages/login.py").run()
+            at.text_input[0].input("bench")
+            at.text_input[1].input(PASSWORD)
+            next(b for b in at.button if b.label == "Log ind").click().run()
+        at.switch_page(spec.file).run()
+        if at.exception:
+            raise SystemExit(f"{spec.title}: {at.exception[0].value}")
+        at.run()  # warm: every cached query filled
+        ours = median_time(at.run, repeat)
+        frames = _frames(at)
+        pkl = tmp / f"frames-{spec.url_path}.pkl"
+        pkl.write_bytes(pickle.dumps(frames))
+        mini = AppTest.from_string(MINIMAL.replace("FRAMES", repr(str(pkl))), default_timeout=120).run()
+        mini.run()
+        ref = median_time(mini.run, repeat)
+        rows.append(Row(f"Side: {spec.title} (varm genkørsel)", ours, ref, 2.0,
+                        f"{len(frames)} tabeller/datasæt med st.dataframe"))
+    return rows
+
+
+# --- 2. import ------------------------------------------------------------------------------------
+
+def bench_import(db: Path, tmp: Path, repeat: int) -> list[Row]:
+    big = tmp / "AUK01_1M.csv"
+    n = synth.statbank_csv(1_000_000, big)
+    raw = big.read_bytes()
+    work = tmp / "import.duckdb"
+
+    def fresh() -> None:
+        for p in (work, work.with_name(work.name + ".wal")):
+            p.unlink(missing_ok=True)
+        shutil.copy(db, work)
+
+    def ours() -> None:
+        with Store(work) as store:
+            preview = imports.preview_files(store, [(big.name, raw)])
+            assert preview.ok, preview.message()
+            imports.apply_preview(store, preview, "bench")
+
+    ref_db = tmp / "read_csv.duckdb"
+
+    def fresh_ref() -> None:
+        for p in (ref_db, ref_db.with_name(ref_db.name + ".wal")):
+            p.unlink(missing_ok=True)
+
+    def reference() -> None:
+        con = duckdb.connect(str(ref_db))
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{big}', delim = ';', header = true)")
+        con.close()
+
+    t_ours = median_time(ours, repeat, fresh)
+    t_ref = median_time(reference, repeat, fresh_ref)
+    # where the time goes (one run each, for the note)
+    fresh()
+    with Store(work) as store:
+        t0 = time.perf_counter()
+        rr = imports.read_file(big.name, raw)
+        t_read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        preview = imports.preview_files(store, [(big.name, raw)])
+        t_preview = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        imports.apply_preview(store, preview, "bench")
+        t_apply = time.perf_counter() - t0
+    assert len(rr.frame) == n
+    return [Row(f"Import af {fmt.number(n)} rækker (StatBank-CSV, {fmt.number(len(raw) / 1e6, 0)} MB)", t_ours,
+                t_ref, 3.0, f"heraf læsning {ms(t_read)}, forhåndsvisning i alt {ms(t_preview)}, "
+                            f"skrivning {ms(t_apply)}; reference: DuckDB read_csv til en tabel")]
+
+
+# --- 3. comparison query over a 5M-row cube ----------------------------------------------------------
+
+def cube(tmp: Path) -> tuple[Store, int]:
+    """98 kommuner × 15 ydelser × 4 mål × månederne 2007–2025, from 4 sources: 5.362.560 rows."""
+    path = tmp / "cube.duckdb"
+    store = Store(path)
+    tax = taxonomy.get()
+    kommuner = sorted(a.code for a in tax.areas.values() if a.kind == "kommune")
+    benefits = [b for b in tax.benefits if b not in ("befolkning", "befolkning-16-66")][:15]
+    measures = ["fuldtidspersoner", "personer", "pct-befolkning", "pct-arbejdsstyrke"]
+    sources = ["dst:SYNT1", "jobindsats:synt2", "jobindsats:synt3", "plan:synt4"]
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO imports VALUES (1, now(), 'bench', 'kube', NULL, 'bench', 'dst:SYNT1', "
+                    "0, 0, 0, 0, NULL)")
+        for s in sources:
+            cur.execute("INSERT INTO sources VALUES (?, ?, NULL, NULL, NULL, 'import')", [s, f"Syntetisk {s}"])
+        for name, values in (("_k", kommuner), ("_b", benefits), ("_m", measures), ("_s", sources)):
+            cur.execute(f"CREATE TEMP TABLE {name} (v VARCHAR)")
+            cur.executemany(f"INSERT INTO {name} VALUES (?)", [[v] for v in values])
+        # in key order, as imports of such files leave them
+        cur.execute("""
+            INSERT INTO observations
+            SELECT k.v, b.v, m.v, y || 'M' || lpad(mo::VARCHAR, 2, '0'), s.v,
+                   (hash(k.v, b.v, m.v, s.v, y, mo) % 5000)::DOUBLE, 'month', y * 12 + mo, NULL, NULL, 1
+            FROM _k k, _b b, _m m, range(2007, 2026) t(y), range(1, 13) u(mo), _s s
+            ORDER BY k.v, b.v, m.v, y, mo, s.v
+        """)
+    n = int(store.query("SELECT count(*) AS n FROM observations")["n"].iloc[0])
+    return store, n
+
+
+@contextlib.contextmanager
+def recorded_queries(store: Store) -> Iterator[list[tuple[str, list]]]:
+    """The SQL a function sends through Store.query, to run the same statements directly."""
+    seen: list[tuple[str, list]] = []
+    original = store.query
+
+    def spy(sql: str, params: list | None = None) -> pd.DataFrame:
+        seen.append((sql, list(params or [])))
+        return original(sql, params)
+
+    store.query = spy  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        store.query = original  # type: ignore[method-assign]
+
+
+def bench_compare(tmp: Path, repeat: int) -> list[Row]:
+    store, n = cube(tmp)
+    areas = ["173", "159", "201", "230"]
+
+    def ours() -> None:
+        compare.series(store, areas, "kontanthjaelp", "fuldtidspersoner", "2019M01", "2025M12")
+
+    ours()
+    with recorded_queries(store) as sql:
+        ours()
+    cur = store.cursor()
+
+    def direct() -> None:
+        for q, params in sql:
+            cur.execute(q, params).df()
+
+    direct()
+    t_ours = median_time(ours, repeat * 3)
+    t_ref = median_time(direct, repeat * 3)
+    cur.close()
+    store.close()
+    return [Row(f"compare.series over {fmt.number(n)} rækker (4 kommuner, 1 ydelse, 2019–2025)", t_ours, t_ref,
+                1.5, f"{len(sql)} SQL-forespørgsel(er) direkte: {ms(t_ref)} (mål < 50 ms)", absolute_limit=None),
+            Row("  … selve forespørgslen (absolut)", t_ref, 0.050, 1.0, "mål: under 50 ms")]
+
+
+# --- 4. cold start ------------------------------------------------------------------------------------
+
+HELLO = 'import streamlit as st\n\nst.title("Hej verden")\n'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cold_start(cmd: list[str], env: dict[str, str], heading: str, browser: object) -> float:
+    port = _free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([*cmd, "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        while True:
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=1):
+                    break
+            except OSError:
+                if time.perf_counter() - t0 > 120:
+                    raise RuntimeError(f"{cmd} startede ikke") from None
+                time.sleep(0.02)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=120_000)
+        elapsed = time.perf_counter() - t0
+        context.close()
+        return elapsed
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def bench_start(db: Path, tmp: Path, repeat: int) -> list[Row]:
+    from playwright.sync_api import sync_playwright
+
+    hello = tmp / "hello.py"
+    hello.write_text(HELLO, encoding="utf-8")
+    env = {**os.environ, "BESKDASH_DB": str(db)}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        ours = [_cold_start([sys.executable, "-m", "beskdash", "serve"], env, "Overblik", browser)
+                for _ in range(repeat)]
+        ref = [_cold_start([sys.executable, "-m", "streamlit", "run", str(hello)], env, "Hej verden", browser)
+               for _ in range(repeat)]
+        browser.close()
+    return [Row("Koldstart til første side (serve → Overblik i chromium)", statistics.median(ours),
+                statistics.median(ref), 2.0, "reference: Streamlit hello world, startet på samme måde")]
+
+
+# --- the table ------------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import streamlit
+
+    return (f"Maskine: {os.cpu_count()} kerner ({cpu}), {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}, "
+            f"pandas {pd.__version__}; {time.strftime('%Y-%m-%d')}")
+
+
+def table(rows: list[Row]) -> str:
+    head = ["Måling", "beskdash", "Reference", "Forhold", "Mål", "OK", "Note"]
+    body = [[r.what, ms(r.ours), ms(r.reference), f"{fmt.number(r.ratio, 2)}×", f"≤ {fmt.number(r.target, 1)}×",
+             "ja" if r.ok else "NEJ", r.note] for r in rows]
+    widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="pages,import,compare,start", help="kommasepareret: pages,import,compare,start")
+    ap.add_argument("--repeat", type=int, default=5, help="gentagelser pr. måling (medianen vises)")
+    args = ap.parse_args(argv)
+    wanted = set(args.only.split(","))
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="beskdash-bench-") as d:
+        tmp = Path(d)
+        db = tmp / "beskdash.duckdb"
+        with Store(db) as store:
+            build(store)
+        if "pages" in wanted:
+            rows += bench_pages(db, tmp, args.repeat)
+        if "import" in wanted:
+            rows += bench_import(db, tmp, max(3, args.repeat // 2))
+        if "compare" in wanted:
+            rows += bench_compare(tmp, args.repeat)
+        if "start" in wanted:
+            rows += bench_start(db, tmp, max(3, args.repeat // 2))
+    print()
+    print(table(rows))
+    print()
+    print(machine())
+    missed = [r for r in rows if not r.ok]
+    if missed:
+        print("Over målet: " + "; ".join(f"{r.what.strip()} ({fmt.number(r.ratio, 2)}×)" for r in missed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
