@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from beskdash import taxonomy
@@ -46,6 +48,27 @@ def latest_by_benefit(store: Store, area_code: str) -> pd.DataFrame:
     df["_m"] = df["measure"].map(morder)
     df = df.sort_values(["source", "_o", "_m"]).drop(columns=["_o", "_m"]).reset_index(drop=True)
     return df
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """One source's table for one area, ready to show: built once per data version (cached by the page)."""
+
+    source: str
+    title: str
+    table: pd.DataFrame
+    note: str
+    periods: tuple[str, ...]
+
+
+def area_tables(store: Store, area_code: str) -> list[SourceTable]:
+    """Everything the start page shows for one area, per source (plans first)."""
+    df = latest_by_benefit(store, area_code)
+    if df.empty:
+        return []
+    return [SourceTable(source, part["source_title"].iloc[0], display_table(part), measures_note(part),
+                        tuple(part["period"]))
+            for source, part in by_source(df)]
 
 
 def by_source(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

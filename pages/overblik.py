@@ -16,16 +16,15 @@ st.subheader("Sammenligninger fra planerne")
 for label, params in compare.benchmark_links():
     st.page_link("pages/sammenligning.py", label=label, icon=":material/show_chart:", query_params=params)
 
-latest = ui.cached(overview.latest_by_benefit)
+area_tables = ui.cached(overview.area_tables)
 tabs = st.tabs([ui.area_label(c) for c in ui.MUNICIPALITIES])
 for tab, code in zip(tabs, ui.MUNICIPALITIES):
     with tab:
-        df = latest(code)
-        if df.empty:
+        tables = area_tables(code)
+        if not tables:
             st.info("Der er endnu ingen tal for denne kommune.")
-            continue
-        for source, part in overview.by_source(df):
-            st.subheader(part["source_title"].iloc[0])
-            ui.table(overview.display_table(part), alt=f"{part['source_title'].iloc[0]}: {ui.area_label(code)}")
-            st.caption(overview.measures_note(part))
-            ui.source_footer([source], list(part["period"]))
+        for t in tables:
+            st.subheader(t.title)
+            ui.table(t.table, alt=f"{t.title}: {ui.area_label(code)}")
+            st.caption(t.note)
+            ui.source_footer([t.source], list(t.periods))
