@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from beskdash import fmt, goals, periods, taxonomy
 from beskdash.goals import SHARE_DENOMINATORS
 from beskdash.paths import DATA_DIR
-from beskdash.plans import Plan, _loc, _message
+from beskdash.plans import Plan, validation_problems, yaml_problem
 from beskdash.store import Store
 
 STATEMENTS_FILE = DATA_DIR / "plan_statements.yaml"
@@ -228,17 +228,11 @@ def load_statements(path: Path = STATEMENTS_FILE, plan_ids: set[str] | None = No
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" linje {mark.line + 1}:" if mark else ""
-        raise StatementsError([f"{name}:{where} ugyldig YAML ({getattr(e, 'problem', e)})"]) from None
+        raise StatementsError([yaml_problem(e, name)]) from None
     try:
         parsed = _StatementsFile.model_validate(data)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            loc = _loc(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
-            problems.append(f"{name}: {loc}: {_message(err)}")
-        raise StatementsError(problems) from None
+        raise StatementsError(validation_problems(e, name)) from None
     problems = _check_keys(parsed.statements, name, plan_ids)
     if problems:
         raise StatementsError(problems)

@@ -230,27 +230,37 @@ def _split_field(path: str, message: str) -> tuple[str, str]:
     return (path + field if field.startswith("[") else f"{path}.{field}"), rest
 
 
+def validation_problems(e: ValidationError, name: str) -> list[str]:
+    """A pydantic error as Danish lines `file: path: why` (also used for data/plan_statements.yaml)."""
+    problems = []
+    for err in e.errors():
+        path = _loc(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
+        msg = _message(err)
+        if err["type"] == "value_error":
+            path, msg = _split_field(path, msg)
+        problems.append(f"{name}: {path}: {msg}" if path else f"{name}: {msg}")
+    return problems
+
+
+def yaml_problem(e: yaml.YAMLError, name: str) -> str:
+    """A YAML syntax error as one Danish line with the file and, where known, the line."""
+    mark = getattr(e, "problem_mark", None)
+    where = f" linje {mark.line + 1}:" if mark else ""
+    return f"{name}:{where} ugyldig YAML ({getattr(e, 'problem', e)})"
+
+
 def validate_plan(data: object, name: str) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            path = _loc(tuple(p for p in err["loc"] if not str(p).startswith("function-")))
-            msg = _message(err)
-            if err["type"] == "value_error":
-                path, msg = _split_field(path, msg)
-            problems.append(f"{name}: {path}: {msg}" if path else f"{name}: {msg}")
-        raise PlanError(problems) from None
+        raise PlanError(validation_problems(e, name)) from None
 
 
 def load_plan_file(path: Path) -> Plan:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" linje {mark.line + 1}" if mark else ""
-        raise PlanError([f"{path.name}:{where}: ugyldig YAML ({getattr(e, 'problem', e)})"]) from None
+        raise PlanError([yaml_problem(e, path.name)]) from None
     plan = validate_plan(data, path.name)
     if plan.id != path.stem:
         raise PlanError([f"{path.name}: id: '{plan.id}' skal svare til filnavnet '{path.stem}'"])
