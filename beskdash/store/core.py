@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from beskdash import periods, taxonomy
+from beskdash.store.reads import Reads
 
 KEY = ["area_code", "benefit", "measure", "period", "source"]
 TIDY = [*KEY, "value", "ref", "note"]
@@ -140,7 +141,7 @@ def _busy_message(path: Path, err: Exception) -> str:
     )
 
 
-class Store:
+class Store(Reads):
     """One process's handle on one DuckDB file."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
@@ -439,66 +440,6 @@ class Store:
         os.replace(tmp, dst)
         return dst
 
-    # --- reads --------------------------------------------------------------------------
-
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        cur = self.cursor()
-        try:
-            return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
-
-    def version(self) -> int:
-        """Changes whenever data changes: part of every cached query's key."""
-        df = self.query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM imports")
-        return int(df["v"].iloc[0])
-
-    def observations(
-        self,
-        areas: list[str] | None = None,
-        benefits: list[str] | None = None,
-        measures: list[str] | None = None,
-        sources: list[str] | None = None,
-        period_from: str | None = None,
-        period_to: str | None = None,
-        period_kind: str | None = None,
-    ) -> pd.DataFrame:
-        """Observations with area names, in a deterministic order."""
-        where, params = [], []
-        for col, vals in (("o.area_code", areas), ("o.benefit", benefits), ("o.measure", measures),
-                          ("o.source", sources)):
-            if vals:
-                where.append(f"{col} IN ({', '.join('?' * len(vals))})")
-                params.extend(vals)
-        if period_from:
-            where.append("o.period_end >= ?")
-            params.append(periods.end_month(periods.parse_period(period_from)))
-        if period_to:
-            where.append("o.period_end <= ?")
-            params.append(periods.end_month(periods.parse_period(period_to)))
-        if period_kind:
-            where.append("o.period_kind = ?")
-            params.append(period_kind)
-        sql = f"""
-            SELECT o.area_code, a.name_da AS area_name, o.benefit, o.measure, o.period, o.value,
-                   o.source, o.period_kind, o.period_end, o.ref, o.note, o.import_id
-            FROM observations o JOIN areas a ON a.code = o.area_code
-            {"WHERE " + " AND ".join(where) if where else ""}
-            ORDER BY o.source, o.area_code, o.benefit, o.measure, o.period_end, o.period_kind
-        """
-        return self.query(sql, params)
-
-    def sources(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM sources ORDER BY key")
-
-    def imports(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM imports ORDER BY id DESC")
-
-    def published_changes(self, plan: str | None = None) -> pd.DataFrame:
-        if plan:
-            return self.query("SELECT * FROM published_changes WHERE plan = ? ORDER BY ALL", [plan])
-        return self.query("SELECT * FROM published_changes ORDER BY ALL")
-
 
 def _prepare(frame: pd.DataFrame) -> pa.Table:
     """Tidy frame → an Arrow table of the store's columns (period kind and sort key derived once).
@@ -539,7 +480,3 @@ def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:
             "UPDATE observations SET period_kind = ?, period_end = ? WHERE period = ? AND period_kind = ''",
             [periods.kind(p), periods.end_month(p), p],
         )
-
-
-def open_store(path: str | Path, read_only: bool = False) -> Store:
-    return Store(path, read_only=read_only)
