@@ -26,7 +26,6 @@ from beskdash.store import Store
 
 PEER_GROUPS_FILE = DATA_DIR / "peer_groups.yaml"
 
-COUNT_MEASURES = ("fuldtidspersoner", "personer")
 # FOLK1A/FOLK1AM count the population on the first day of the quarter/month.
 POPULATION_SOURCES = ("dst:FOLK1AM", "dst:FOLK1A")
 POPULATION_TITLES = {"dst:FOLK1AM": "FOLK1AM", "dst:FOLK1A": "FOLK1A"}
@@ -311,12 +310,12 @@ def period_options(avail: pd.DataFrame, benefit: str, measure: str, kind: str) -
 
 def scale_options(measure: str) -> list[str]:
     """Per-capita scales only for counts: a published share or an average is shown as it is."""
-    return list(SCALES) if measure in COUNT_MEASURES else ["raw"]
+    return list(SCALES) if taxonomy.is_count(measure) else ["raw"]
 
 
 def scale_label(scale: str, measure: str) -> str:
     """`Antal`, `Pr. 1.000 indbyggere`, …; a share or an average is `Som offentliggjort`."""
-    if scale == "raw" and measure not in COUNT_MEASURES:
+    if scale == "raw" and not taxonomy.is_count(measure):
         return "Som offentliggjort"
     return SCALES[scale]
 
@@ -402,7 +401,7 @@ class Comparison:
 
     @property
     def is_share(self) -> bool:
-        return taxonomy.measure(self.measure).share or self.scale == "popshare"
+        return taxonomy.is_share(self.measure) or self.scale == "popshare"
 
     def format(self, v: float | None) -> str:
         return format_value(v, self.measure, self.scale, self.view, self.is_share)
@@ -437,7 +436,7 @@ def unit_label(measure: str, scale: str, view: str, base: str | None, is_share: 
         return f"{m.unit_da.capitalize()} pr. 1.000 indbyggere"
     if scale == "popshare":
         return f"{m.unit_da.capitalize()} i pct. af hele befolkningen"
-    return f"{m.da} (%)" if m.share else m.unit_da.capitalize()
+    return f"{m.da} (%)" if taxonomy.is_share(measure) else m.unit_da.capitalize()
 
 
 def _split(values: pd.Series) -> set[str]:
@@ -497,8 +496,8 @@ def series(
     if view not in VIEWS:
         raise CompareError(f"ukendt visning '{view}' (brug {', '.join(VIEWS)})")
     m = taxonomy.measure(measure)
-    if scale != "raw" and measure not in COUNT_MEASURES:
-        why = "er en andel, som vises som offentliggjort" if m.share else "er ikke et antal"
+    if scale != "raw" and not taxonomy.is_count(measure):
+        why = "er en andel, som vises som offentliggjort" if taxonomy.is_share(measure) else "er ikke et antal"
         raise CompareError(f"'{m.da}' {why}; den kan ikke sættes i forhold til befolkningen")
     for a, b in taxonomy.overlaps(benefits):
         raise CompareError(f"{taxonomy.benefit_label(a)} indeholder {taxonomy.benefit_label(b)}; de kan ikke "
@@ -509,7 +508,7 @@ def series(
         problem = summable_problem(list(g.members))
         if problem:
             raise CompareError(f"gruppen '{g.label}' kan ikke beregnes: {problem}")
-    is_share = m.share or scale == "popshare"
+    is_share = taxonomy.is_share(measure) or scale == "popshare"
 
     codes = list(dict.fromkeys([*areas, *(c for g in groups for c in g.members)]))
     num = _numerators(store, codes, benefits, measure, source)
@@ -578,7 +577,8 @@ def series(
     labels = {c: taxonomy.area_name(c) for c in areas} | {g.series_id: g.label for g in groups}
     focus_ids = tuple(f for f in (focus if focus is not None else areas[:1]) if f in order)
     notes = []
-    if not m.share and scale == "raw" and view == "level" and len({taxonomy.area(c).kind for c in areas}) > 1:
+    mixed_sizes = len({taxonomy.area(c).kind for c in areas}) > 1
+    if not taxonomy.is_share(measure) and scale == "raw" and view == "level" and mixed_sizes:
         notes.append("Områderne er af forskellig størrelse; vælg pr. 1.000 indbyggere eller indeks for at "
                      "sammenligne udviklingen.")
     return Comparison(frame, tuple(benefits), measure, scale, view, base, period_kind, focus_ids, tuple(order),
@@ -594,7 +594,7 @@ def _group_rows(grid: pd.DataFrame, g: Group, all_periods: list[str], measure: s
         part = grid[(grid["period"] == p) & grid["area_code"].isin(g.members)]
         numerator = population = date = psrc = gap = None
         srcs = ", ".join(sorted(_split(part["source"])))
-        if measure not in COUNT_MEASURES:
+        if not taxonomy.is_count(measure):
             gap = ("en gruppe kan kun lægges sammen af antal; kilden offentliggør ikke tæller og nævner for "
                    f"'{taxonomy.measure_label(measure)}'")
         else:
@@ -871,14 +871,17 @@ class Ranking:
     sources: tuple[str, ...]
     notes: tuple[str, ...] = ()
 
+    @property
+    def is_share(self) -> bool:
+        return taxonomy.is_share(self.measure) or self.scale == "popshare"
+
     def format(self, v: float | None) -> str:
-        return format_value(v, self.measure, self.scale, "level",
-                            taxonomy.measure(self.measure).share or self.scale == "popshare")
+        return format_value(v, self.measure, self.scale, "level", self.is_share)
 
     def format_change(self, v: float | None) -> str:
         if v is None or (isinstance(v, float) and math.isnan(v)):
             return "–"
-        if taxonomy.measure(self.measure).share or self.scale == "popshare":
+        if self.is_share:
             return fmt.pct_points(v, 2 if self.scale == "popshare" else 1)
         decimals = 2 if self.scale == "per1000" else (0 if float(v).is_integer() else 1)
         return fmt.signed(v, decimals)
@@ -939,7 +942,7 @@ def ranking(store: Store, benefit: str, measure: str, period: str | None = None,
     srcs = [s for s in comp.sources if s in _split(used["source"]) | _split(used.get("population_source",
                                                                                     pd.Series(dtype=str)))]
     notes = ()
-    if scale == "raw" and measure in COUNT_MEASURES:
+    if scale == "raw" and taxonomy.is_count(measure):
         notes = ("Antal afhænger af kommunens størrelse: de største kommuner har flest. Vælg pr. 1.000 indbyggere "
                  "for at sammenligne kommuner af forskellig størrelse.",)
     return Ranking(out[cols], benefit, measure, scale, period, prev, lower, comp.unit, denominator, tuple(srcs),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from beskdash import taxonomy
 from beskdash.periods import label_da
 
 
@@ -45,11 +46,12 @@ def period(p: str | None, short: bool = False) -> str:
 
 
 def value(v: float | None, measure: str) -> str:
-    """A value formatted as its measure deserves: shares with one decimal and %, counts whole."""
-    if measure in ("pct-befolkning", "pct-arbejdsstyrke", "pct"):
+    """A value formatted as its measure's role deserves: shares with one decimal and %, durations
+    with their unit, counts whole."""
+    if taxonomy.is_share(measure):
         return percent(v)
-    if measure == "uger":
-        return f"{number(v, 1)} uger"
+    if measure in taxonomy.measure_keys() and taxonomy.role(measure) == "duration":
+        return f"{number(v, 1)} {taxonomy.measure(measure).unit_da}"
     if v is not None and not (isinstance(v, float) and math.isnan(v)) and not float(v).is_integer():
         return number(v, 1)
     return number(v, 0)

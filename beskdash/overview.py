@@ -9,8 +9,6 @@ import pandas as pd
 from beskdash import taxonomy
 from beskdash.store import Store
 
-COUNT_MEASURES = ("fuldtidspersoner", "personer")
-SHARE_MEASURES = ("pct-befolkning", "pct-arbejdsstyrke", "pct")
 NATIONAL = "000"
 
 
@@ -86,10 +84,11 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
     from beskdash.fetch import PROVISIONAL_NOTE
 
     rows = []
-    bases = set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"])
+    is_count, is_share = _counts(df), _shares(df)
+    bases = set(df.loc[is_share, "measure"])
     for (_benefit, period), g in df.groupby(["benefit", "period"], sort=False):
-        count = g[g["measure"].isin(COUNT_MEASURES)]
-        share = g[g["measure"].isin(SHARE_MEASURES)]
+        count = g[is_count[g.index]]
+        share = g[is_share[g.index]]
         row = {
             "Ydelse": g["benefit_label"].iloc[0],
             # the newest month from jobindsats.dk is provisional and says so
@@ -116,14 +115,25 @@ def measures_note(df: pd.DataFrame) -> str:
     """What 'Antal' and 'Andel' mean in this source's table."""
     from beskdash import taxonomy as tx
 
-    counts = sorted(set(df.loc[df["measure"].isin(COUNT_MEASURES), "measure"]))
-    shares = sorted(set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"]))
+    counts = sorted(set(df.loc[_counts(df), "measure"]))
+    shares = sorted(set(df.loc[_shares(df), "measure"]))
     parts = []
     if counts:
         parts.append("Antal: " + ", ".join(tx.measure_label(m).lower() for m in counts))
     if shares:
         parts.append("Andel: " + ", ".join(tx.measure_label(m).lower() for m in shares))
     return ". ".join(parts) + "." if parts else ""
+
+
+def _counts(df: pd.DataFrame) -> pd.Series:
+    """The rows whose measure is a register count ('Antal')."""
+    return df["measure"].map(taxonomy.is_count).astype(bool)
+
+
+def _shares(df: pd.DataFrame) -> pd.Series:
+    """The rows whose measure is a share the source publishes for the area ('Andel'); STAR's
+    benchmark shares (expected/actual) are a model's figures, not the area's share."""
+    return df["measure"].map(lambda m: m in taxonomy.measure_keys() and taxonomy.role(m) == "share").astype(bool)
 
 
 _BASE = {"pct-befolkning": "af befolkningen", "pct-arbejdsstyrke": "af arbejdsstyrken", "pct": "andel"}

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
+from beskdash import taxonomy
+from beskdash.fmt import number
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -57,8 +63,6 @@ def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: i
     `columns` maps tidy column names to the file's own column names for the messages.
     Vectorised, and at most `limit` problems of each kind (then a count of the rest).
     """
-    from beskdash import taxonomy
-
     columns = columns or {}
     out: list[Problem] = []
     key = ["area_code", "benefit", "measure", "period", "source"]
@@ -70,9 +74,9 @@ def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: i
             out.append(Problem(file, int(line), columns.get("period", "period"), period,
                                f"gentager en række for samme område, ydelse og periode (se linje {first})"))
         _rest(out, file, len(dup) - limit, "gentagne rækker")
-    tax = taxonomy.get().measures.values()
-    shares = {m.key for m in tax if m.share}
-    signed = {m.key for m in tax if m.signed} | {"aendring-pct", "aendring-pct-point"}
+    keys = taxonomy.measure_keys() | taxonomy.change_keys()  # plan figures carry the plans' printed changes
+    shares = {k for k in keys if taxonomy.is_share(k)}
+    signed = {k for k in keys if taxonomy.is_signed(k)}
     vals = frame["value"]
     value_cols = frame.get("value_column")
     for mask, why, what in (
@@ -94,8 +98,6 @@ def _rest(out: list[Problem], file: str, n: int, what: str) -> None:
 
 
 def _num(v: float) -> str:
-    from beskdash.fmt import number
-
     return number(v, decimals=None)
 
 
@@ -106,16 +108,14 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
     the same file, or a benefit total smaller than one of its parts, for the same measure and
     period. Each member's rounding is allowed for (half a unit per member). Vectorised over
     integer codes (one pass per level of areas), so a million-row file takes a moment.
+
+    Every count of persons is checked, STAR's benchmark counts too (`taxonomy.is_any_count`): a
+    benchmark count adds up over kommuner like a register count, although the comparison keeps it
+    apart (it is not set against the population or summed into peer groups).
     """
-    import numpy as np
-    import pandas as pd
-
-    from beskdash import taxonomy
-
     columns = columns or {}
     tax = taxonomy.get()
-    counts = {m.key for m in tax.measures.values()
-              if m.unit_da in ("fuldtidspersoner", "personer") and not m.share and not m.signed}
+    counts = {k for k in tax.measures if taxonomy.is_any_count(k)}
     f = frame[frame["measure"].isin(counts) & frame["value"].notna()]
     if f.empty:
         return []
@@ -192,9 +192,6 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
 
 def _codes(frame, cols: list[str]):
     """One integer per distinct combination of `cols` (for grouping without string keys)."""
-    import numpy as np
-    import pandas as pd
-
     code = np.zeros(len(frame), dtype=np.int64)
     for c in cols:
         cc, uniq = pd.factorize(frame[c])

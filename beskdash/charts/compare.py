@@ -21,7 +21,7 @@ def _axis_format(comp: compare.Comparison) -> str:
         return ",.0f"
     if comp.view == "yoy" or comp.is_share or comp.scale == "per1000":
         return ",.2~f"
-    return ",.0f" if comp.measure in compare.COUNT_MEASURES else ",.1~f"
+    return ",.0f" if taxonomy.is_count(comp.measure) else ",.1~f"
 
 
 def series_colours(comp: compare.Comparison) -> dict[str, str]:

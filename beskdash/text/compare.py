@@ -100,7 +100,7 @@ def sentence(comp: Comparison, period: str | None = None) -> str:
     elif comp.is_share:
         head = f"{name} havde {comp.format(v)} {_share_of(comp)} i {when}"
         words = _SHARE
-    elif comp.measure in ("fuldtidspersoner", "personer"):
+    elif taxonomy.is_count(comp.measure):
         per = " pr. 1.000 indbyggere" if comp.scale == "per1000" else ""
         head = f"{name} havde {comp.format(v)} {_counted(comp)}{per} i {when}"
         words = _FEWER
@@ -128,7 +128,7 @@ def ranking_sentence(r: Ranking, code: str) -> str:
     n = int(f["value"].notna().sum())
     rank = int(row["rank"].iloc[0])
     value = r.format(float(row["value"].iloc[0]))
-    if not (taxonomy.measure(r.measure).share or r.scale == "popshare"):
+    if not r.is_share:
         value += " " + _lower_first(r.unit)
     return (f"{name} var nr. {rank} af {n} kommuner i {fmt.period(r.period)} ({value}), "
             f"i den {row['third'].iloc[0]} tredjedel.")
