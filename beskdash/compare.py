@@ -223,39 +223,6 @@ def _check_areas(codes: Sequence[str]) -> None:
         raise CompareError(f"ukendt område: {', '.join(hints)}")
 
 
-# --- Periods ---------------------------------------------------------------------------------
-
-_MONTHS_IN = {"month": 1, "quarter": 3, "mat": 12, "year": 12}
-_STEPS_PER_YEAR = {"month": 12, "quarter": 4, "mat": 4, "year": 1}
-
-
-def start_month(period: str) -> int:
-    """The period's first month as `year*12 + month-1` (a moving annual total spans 12 months)."""
-    return periods.end_month(period) - _MONTHS_IN[periods.kind(period)] + 1
-
-
-def year_before(period: str) -> str:
-    k = periods.kind(period)
-    return periods.from_ordinal(periods.ordinal(period) - _STEPS_PER_YEAR[k], k)
-
-
-def first_day(period: str) -> str:
-    """ISO date of the period's first day (`2019Q1` → `2019-01-01`)."""
-    m = start_month(period)
-    return f"{m // 12}-{m % 12 + 1:02d}-01"
-
-
-def _in_range(p: str, period_from: str | None, period_to: str | None) -> bool:
-    e = periods.end_month(p)
-    if period_from and e < periods.end_month(periods.parse_period(period_from)):
-        return False
-    return not (period_to and e > periods.end_month(periods.parse_period(period_to)))
-
-
-def _sorted_periods(ps: Sequence[str]) -> list[str]:
-    return sorted(set(ps), key=periods.sort_key)
-
-
 # --- Queries ---------------------------------------------------------------------------------
 
 def _source_rank(key: str) -> int:
@@ -305,7 +272,7 @@ def kind_options(avail: pd.DataFrame, benefit: str, measure: str) -> list[str]:
 
 def period_options(avail: pd.DataFrame, benefit: str, measure: str, kind: str) -> list[str]:
     part = avail[(avail["benefit"] == benefit) & (avail["measure"] == measure) & (avail["period_kind"] == kind)]
-    return _sorted_periods(list(part["period"]))
+    return periods.distinct_sorted(list(part["period"]))
 
 
 def scale_options(measure: str) -> list[str]:
@@ -363,15 +330,16 @@ def population(store: Store, codes: Sequence[str], for_periods: Sequence[str]) -
     pop = pop[pop["value"].notna()]
     if pop.empty or not for_periods:
         return pd.DataFrame(columns=cols)
-    pop = pop.assign(_m=pop["period"].map(start_month), _r=pop["source"].map(POPULATION_SOURCES.index))
+    pop = pop.assign(_m=pop["period"].map(periods.start_month), _r=pop["source"].map(POPULATION_SOURCES.index))
     # The monthly table first where both count the same day (they agree; one must be chosen).
     pop = pop.sort_values(["_r"]).drop_duplicates(["area_code", "_m"]).sort_values("_m")
-    want = pd.DataFrame([(c, p, start_month(p)) for c in codes for p in for_periods],
+    want = pd.DataFrame([(c, p, periods.start_month(p)) for c in codes for p in for_periods],
                         columns=["area_code", "period", "_m"]).sort_values("_m")
     got = pd.merge_asof(want, pop[["area_code", "_m", "value", "period", "source"]].rename(
         columns={"period": "population_period", "value": "population", "source": "population_source"}),
         on="_m", by="area_code", direction="nearest", tolerance=MAX_POPULATION_DISTANCE)
-    got["population_date"] = got["population_period"].map(lambda p: first_day(p) if isinstance(p, str) else None)
+    got["population_date"] = got["population_period"].map(
+        lambda p: periods.first_day(p) if isinstance(p, str) else None)
     return got[cols].reset_index(drop=True)
 
 
@@ -517,7 +485,7 @@ def series(
         period_kind = str(kinds.index[0]) if len(kinds) else "quarter"
     num = num[num["period_kind"] == period_kind]
     shown_codes = codes if groups else areas
-    all_periods = _sorted_periods(list(num.loc[num["area_code"].isin(shown_codes), "period"]))
+    all_periods = periods.distinct_sorted(list(num.loc[num["area_code"].isin(shown_codes), "period"]))
     if base is not None:
         base = periods.parse_period(base)
         if periods.kind(base) != period_kind:
@@ -562,8 +530,8 @@ def series(
     # Per distinct period, not per row: a long series has thousands of rows and a few hundred periods.
     uniq = list(dict.fromkeys(frame["period"]))
     frame["period_label"] = frame["period"].map({p: fmt.period(p) for p in uniq})
-    frame = frame[frame["period"].isin([p for p in uniq if _in_range(p, period_from, period_to)])]
-    shown = _sorted_periods(list(dict.fromkeys(frame["period"])))
+    frame = frame[frame["period"].isin([p for p in uniq if periods.in_range(p, period_from, period_to)])]
+    shown = periods.distinct_sorted(list(dict.fromkeys(frame["period"])))
     order = [*areas, *(g.series_id for g in groups)]
     frame = frame.assign(_s=frame["series"].map({s: i for i, s in enumerate(order)}),
                          _p=frame["period"].map({p: i for i, p in enumerate(shown)}))
@@ -627,7 +595,7 @@ def _apply_view(frame: pd.DataFrame, view: str, base: str | None, is_share: bool
     by_key = dict(zip(key, level))
     out = []
     for s, p, v in zip(frame["series"], frame["period"], level):
-        ref_period = base if view == "index" else year_before(p)
+        ref_period = base if view == "index" else periods.year_before(p)
         ref = by_key.get(f"{s}|{ref_period}", math.nan)
         if math.isnan(v) or math.isnan(ref) or (ref == 0 and not (view == "yoy" and is_share)):
             out.append(math.nan)
@@ -677,7 +645,7 @@ def gaps(comp: Comparison) -> list[str]:
     f = comp.frame[comp.frame["gap"].notna()]
     out = []
     for (name, why), part in f.groupby(["area_name", "gap"], sort=False):
-        ps = _sorted_periods(list(part["period"]))
+        ps = periods.distinct_sorted(list(part["period"]))
         when = fmt.period(ps[0]) if len(ps) == 1 else f"{len(ps)} perioder ({fmt.period(ps[0])} – {fmt.period(ps[-1])})"
         out.append(f"{name}: {why} – {when}.")
     return out
@@ -913,7 +881,7 @@ def ranking(store: Store, benefit: str, measure: str, period: str | None = None,
     period = periods.parse_period(period)
     if period not in comp.periods:
         raise CompareError(f"der er ingen tal for {fmt.period(period)}")
-    prev = year_before(period)
+    prev = periods.year_before(period)
     cur = f[f["period"] == period].set_index("area_code")
     before = f[f["period"] == prev].set_index("area_code")["value"]
     lower = lower_is_better(benefit)
@@ -996,14 +964,15 @@ def resolve_ranking(store: Store, params: Mapping[str, str | None]) -> RankingVi
     measure = _pick(params.get("maal"), None, measures[0], allowed=measures)
     scales = scale_options(measure)
     scale = _pick(params.get("enhed"), None, "per1000" if "per1000" in scales else scales[0], allowed=scales)
-    ps = _sorted_periods(list(opts.loc[(opts["benefit"] == benefit) & (opts["measure"] == measure), "period"]))
+    ps = periods.distinct_sorted(list(opts.loc[(opts["benefit"] == benefit) & (opts["measure"] == measure), "period"]))
     period = _period_or(params.get("periode"), ps, -1)
     return RankingView(benefit, measure, scale, period or ps[-1])
 
 
 def ranking_periods(store: Store, benefit: str, measure: str) -> list[str]:
     opts = ranking_options(store)
-    return _sorted_periods(list(opts.loc[(opts["benefit"] == benefit) & (opts["measure"] == measure), "period"]))
+    mine = (opts["benefit"] == benefit) & (opts["measure"] == measure)
+    return periods.distinct_sorted(list(opts.loc[mine, "period"]))
 
 
 def ranking_permalink(v: RankingView, base_url: str | None) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from beskdash import compare, fmt, taxonomy
+from beskdash import compare, fmt, periods, taxonomy
 from beskdash.charts import EMPHASIS, MUTED, PALETTE, finish
 
 THIRD_COLOURS = {"bedste": "#009E73", "midterste": "#56B4E9", "dårligste": "#D55E00"}  # Okabe–Ito
@@ -42,7 +42,7 @@ def line_data(comp: compare.Comparison) -> pd.DataFrame:
     return pd.DataFrame({
         "Område": f["area_name"],
         "Periode": f["period_label"],
-        "dato": [compare.first_day(p) for p in f["period"]],
+        "dato": [periods.first_day(p) for p in f["period"]],
         "value": f["value"].astype("float64"),
         "Værdi": [comp.format(v) for v in f["value"]],
         "Befolkning pr.": [compare.date_da(d) if isinstance(d, str) and "," not in d else (d or "")

@@ -108,7 +108,7 @@ def query(info: TableInfo, areas: list[str] | None, from_period: str | None, lan
 def _time_codes(info: TableInfo, from_period: str | None) -> list[str]:
     ps = info.periods()
     if from_period:
-        start = _start_month(periods.parse_period(from_period))
+        start = periods.start_month(periods.parse_period(from_period))
         ps = {p: c for p, c in ps.items() if periods.end_month(p) >= start}
     if not ps:
         newest = info.newest()
@@ -116,11 +116,6 @@ def _time_codes(info: TableInfo, from_period: str | None) -> list[str]:
         raise FetchError(f"Tabellen {info.id} har ingen perioder fra {first} og frem "
                          f"(den nyeste er {periods.label_da(newest) if newest else 'ukendt'}).")
     return [ps[p] for p in sorted(ps, key=periods.sort_key)]
-
-
-def _start_month(p: str) -> int:
-    """The first month of a period, in `periods.end_month`'s numbering (a year starts 11 months earlier)."""
-    return periods.end_month(p) - {"year": 11, "quarter": 2, "mat": 11, "month": 0}[periods.kind(p)]
 
 
 def _area_codes(info: TableInfo, var: Variable, areas: list[str] | None, notes: list[str]) -> list[str]:

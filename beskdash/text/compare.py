@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import re
 
-from beskdash import fmt, taxonomy
-from beskdash.compare import Comparison, Ranking, join_da, year_before
+from beskdash import fmt, periods, taxonomy
+from beskdash.compare import Comparison, Ranking, join_da
 
 # A benefit label that names people ("Nettoledige kontanthjælpsmodtagere") is counted as it is;
 # one that names a benefit ("Kontanthjælp") is counted as "fuldtidspersoner på kontanthjælp".
@@ -95,7 +95,8 @@ def sentence(comp: Comparison, period: str | None = None) -> str:
     elif comp.view == "yoy":
         per = " pr. 1.000 indbyggere" if comp.scale == "per1000" else ""
         what = f"andelen {_share_of(comp)}" if comp.is_share else f"antallet af {_counted(comp)}{per}"
-        head = f"I {name} ændrede {what} sig med {comp.format(v)} fra {fmt.period(year_before(period))} til {when}"
+        before = fmt.period(periods.year_before(period))
+        head = f"I {name} ændrede {what} sig med {comp.format(v)} fra {before} til {when}"
         words = _LEVEL
     elif comp.is_share:
         head = f"{name} havde {comp.format(v)} {_share_of(comp)} i {when}"
