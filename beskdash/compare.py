@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from beskdash import fmt, periods, taxonomy
+from beskdash.fmt import date_da, join_da
 from beskdash.paths import DATA_DIR, PLANS_DIR
 from beskdash.store import Store
 
@@ -80,14 +81,6 @@ class PeerGroup:
     def areas(self) -> tuple[str, ...]:
         return (self.focus, *self.benchmark)
 
-
-
-def join_da(words: Sequence[str]) -> str:
-    """`a`, `a og b`, `a, b og c`."""
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " og " + words[-1]
 
 
 def _load_groups(path: Path, plans_dir: Path) -> tuple[dict[str, PeerGroup], dict[str, Group]]:
@@ -410,12 +403,6 @@ def unit_label(measure: str, scale: str, view: str, base: str | None, is_share: 
 def _split(values: pd.Series) -> set[str]:
     """The distinct items of comma-joined cells (a group's cell lists its members' sources/dates)."""
     return {s.strip() for v in values.dropna() for s in str(v).split(",") if s.strip()}
-
-
-def date_da(iso: str) -> str:
-    """`2019-01-01` → `1. januar 2019`."""
-    y, m, d = iso.split("-")
-    return f"{int(d)}. {periods.MONTHS_DA[int(m) - 1]} {y}"
 
 
 def _denominator_text(rows: pd.DataFrame) -> str | None:

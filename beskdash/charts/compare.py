@@ -45,7 +45,7 @@ def line_data(comp: compare.Comparison) -> pd.DataFrame:
         "dato": [periods.first_day(p) for p in f["period"]],
         "value": f["value"].astype("float64"),
         "Værdi": [comp.format(v) for v in f["value"]],
-        "Befolkning pr.": [compare.date_da(d) if isinstance(d, str) and "," not in d else (d or "")
+        "Befolkning pr.": [fmt.date_da(d) if isinstance(d, str) and "," not in d else (d or "")
                            for d in f["population_date"]],
         "fremhævet": ["ja" if s in comp.focus else "nej" for s in f["series"]],
         "slags": ["gruppe" if g else "område" for g in f["is_group"]],

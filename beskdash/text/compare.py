@@ -8,7 +8,8 @@ import math
 import re
 
 from beskdash import fmt, periods, taxonomy
-from beskdash.compare import Comparison, Ranking, join_da
+from beskdash.compare import Comparison, Ranking
+from beskdash.fmt import join_da, lower_first
 
 # A benefit label that names people ("Nettoledige kontanthjælpsmodtagere") is counted as it is;
 # one that names a benefit ("Kontanthjælp") is counted as "fuldtidspersoner på kontanthjælp".
@@ -20,14 +21,9 @@ _SHARE = ("en lavere andel end", "en højere andel end", "samme andel som")
 _LEVEL = ("lavere end", "højere end", "det samme som")
 
 
-def _lower_first(s: str) -> str:
-    """`Kontanthjælp` → `kontanthjælp`; `SU-modtagere` keeps its capitals."""
-    return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
-
-
 def _counted(comp: Comparison) -> str:
     """What is counted: `nettoledige kontanthjælpsmodtagere`, `fuldtidspersoner på kontanthjælp`."""
-    label = _lower_first(comp.benefit_label)
+    label = lower_first(comp.benefit_label)
     if len(comp.benefits) == 1 and _PEOPLE.search(label):
         return label
     return f"{taxonomy.measure(comp.measure).unit_da} på {label}"
@@ -38,7 +34,7 @@ def _share_of(comp: Comparison) -> str:
     m = taxonomy.measure(comp.measure)
     whole = "hele befolkningen" if comp.scale == "popshare" else (
         m.da.removeprefix("Andel af ") if m.da.startswith("Andel af ") else "gruppen")
-    label = _lower_first(comp.benefit_label)
+    label = lower_first(comp.benefit_label)
     link = "som" if len(comp.benefits) == 1 and _PEOPLE.search(label) else "på"
     return f"af {whole} {link} {label}"
 
@@ -107,7 +103,7 @@ def sentence(comp: Comparison, period: str | None = None) -> str:
         words = _FEWER
     else:
         m = taxonomy.measure(comp.measure)
-        head = f"For {name} var {_lower_first(m.da)} for {_lower_first(comp.benefit_label)} {comp.format(v)} i {when}"
+        head = f"For {name} var {lower_first(m.da)} for {lower_first(comp.benefit_label)} {comp.format(v)} i {when}"
         words = _LEVEL
     text = head
     if items:
@@ -130,7 +126,7 @@ def ranking_sentence(r: Ranking, code: str) -> str:
     rank = int(row["rank"].iloc[0])
     value = r.format(float(row["value"].iloc[0]))
     if not r.is_share:
-        value += " " + _lower_first(r.unit)
+        value += " " + lower_first(r.unit)
     return (f"{name} var nr. {rank} af {n} kommuner i {fmt.period(r.period)} ({value}), "
             f"i den {row['third'].iloc[0]} tredjedel.")
 
