@@ -75,3 +75,27 @@ class Reads:
         if plan:
             return self.query("SELECT * FROM published_changes WHERE plan = ? ORDER BY ALL", [plan])
         return self.query("SELECT * FROM published_changes ORDER BY ALL")
+
+    # --- comparison ---
+
+    def coverage(self, areas: list[str] | None = None) -> pd.DataFrame:
+        """What can be compared: one row per benefit, measure, period kind and period, with how many
+        of `areas` (or of all areas) have a value. Population counts (befolkning × personer) are the
+        comparison's denominators and are not listed.
+
+        Columns: benefit, measure, period_kind, period, period_end, n_areas.
+        """
+        where, params = ["value IS NOT NULL", "NOT (benefit = 'befolkning' AND measure = 'personer')"], []
+        if areas:
+            where.append(f"area_code IN ({', '.join('?' * len(areas))})")
+            params.extend(areas)
+        return self.query(
+            f"""
+            SELECT benefit, measure, period_kind, period, any_value(period_end) AS period_end,
+                   count(DISTINCT area_code) AS n_areas
+            FROM observations WHERE {" AND ".join(where)}
+            GROUP BY benefit, measure, period_kind, period
+            ORDER BY benefit, measure, period_kind, period_end
+            """,
+            params,
+        )

@@ -235,10 +235,10 @@ def test_a_bad_peer_group_file_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "peer_groups.yaml"
     bad.write_text("peer_groups:\n  - {key: x, da: X, focus: '999'}\n", encoding="utf-8")
     with pytest.raises(compare.CompareError, match=r"peer_groups.yaml: peer_groups\[0\]: ukendt områdekode '999'"):
-        compare._load_groups(bad, PLANS_DIR)
+        compare.groups._load_groups(bad, PLANS_DIR)
     bad.write_text("peer_groups:\n  - {key: x, da: X, plan: findes-ikke}\n", encoding="utf-8")
     with pytest.raises(compare.CompareError, match="findes-ikke"):
-        compare._load_groups(bad, PLANS_DIR)
+        compare.groups._load_groups(bad, PLANS_DIR)
 
 
 def test_the_sentence_from_the_issue(ro_store: Store) -> None:
