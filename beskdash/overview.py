@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from beskdash import taxonomy
+from beskdash import fmt, taxonomy
+from beskdash.fetch import PROVISIONAL_NOTE
 from beskdash.store import Store
 
 NATIONAL = "000"
@@ -80,9 +81,6 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
 
     Shares say what they are a share of when a table mixes bases (population/labour force).
     """
-    from beskdash import fmt
-    from beskdash.fetch import PROVISIONAL_NOTE
-
     rows = []
     is_count, is_share = _counts(df), _shares(df)
     bases = set(df.loc[is_share, "measure"])
@@ -113,15 +111,13 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def measures_note(df: pd.DataFrame) -> str:
     """What 'Antal' and 'Andel' mean in this source's table."""
-    from beskdash import taxonomy as tx
-
     counts = sorted(set(df.loc[_counts(df), "measure"]))
     shares = sorted(set(df.loc[_shares(df), "measure"]))
     parts = []
     if counts:
-        parts.append("Antal: " + ", ".join(tx.measure_label(m).lower() for m in counts))
+        parts.append("Antal: " + ", ".join(taxonomy.measure_label(m).lower() for m in counts))
     if shares:
-        parts.append("Andel: " + ", ".join(tx.measure_label(m).lower() for m in shares))
+        parts.append("Andel: " + ", ".join(taxonomy.measure_label(m).lower() for m in shares))
     return ". ".join(parts) + "." if parts else ""
 
 

@@ -87,7 +87,7 @@ def line_chart(comp: compare.Comparison) -> alt.TopLevelMixin:
     return finish(chart, compare.title(comp), compare.subtitle(comp))
 
 
-def _bars(comp: compare.Comparison, data: pd.DataFrame, colours: dict[str, str], tooltip: list) -> alt.LayerChart:
+def _bars(comp: compare.Comparison, data: pd.DataFrame, colours: dict[str, str], tooltip: list) -> alt.TopLevelMixin:
     """One period only: bars side by side say more than a line without a second point."""
     x = alt.X("value:Q", title=comp.unit, axis=alt.Axis(format=_axis_format(comp)))
     y = alt.Y("Område:N", sort=list(colours), title=None)

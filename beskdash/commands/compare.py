@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from beskdash import compare, exports, fmt, periods
 from beskdash.cli import CliError, add_db, open_store
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
-    from beskdash import compare, exports, fmt, periods
-
     areas = [a.strip() for a in (args.areas or "").split(",") if a.strip()]
     benefits = [b.strip() for b in args.benefit.split(",") if b.strip()]
     if sum(bool(x) for x in (args.per_capita, args.share_of_population)) > 1:

@@ -57,7 +57,7 @@ def period_options(avail: pd.DataFrame, benefit: str, measure: str, kind: str) -
 
 
 def numerators(store: Store, codes: list[str], benefits: list[str], measure: str,
-                source: str | None) -> pd.DataFrame:
+               source: str | None) -> pd.DataFrame:
     """One value per area and period (all periods): the best source's, summed over `benefits`
     only where every one of them has a value."""
     obs = store.observations(areas=codes, benefits=benefits, measures=[measure],

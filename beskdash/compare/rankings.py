@@ -105,9 +105,9 @@ def ranking(store: Store, benefit: str, measure: str, period: str | None = None,
             "population_date", "population_source", "source", "gap"]
     denominator = denominator_text(out.dropna(subset=["value"])) if scale != "raw" else None
     used = out.dropna(subset=["value"])
-    srcs = [s for s in comp.sources if s in split_cells(used["source"]) | split_cells(used.get("population_source",
-                                                                                    pd.Series(dtype=str)))]
-    notes = ()
+    used_sources = split_cells(used["source"]) | split_cells(used.get("population_source", pd.Series(dtype=str)))
+    srcs = [s for s in comp.sources if s in used_sources]
+    notes: tuple[str, ...] = ()
     if scale == "raw" and taxonomy.is_count(measure):
         notes = ("Antal afhænger af kommunens størrelse: de største kommuner har flest. Vælg pr. 1.000 indbyggere "
                  "for at sammenligne kommuner af forskellig størrelse.",)

@@ -32,8 +32,9 @@ def summable_problem(members: Sequence[str]) -> str | None:
                         "hvilke kommuner det dækker, så nogen kunne blive talt to gange")
     for i, a in enumerate(members):
         for b in members[i + 1:]:
-            if covers[a] and covers[b] and covers[a] & covers[b]:
-                outer, inner = (a, b) if len(covers[a]) >= len(covers[b]) else (b, a)
+            ca, cb = covers[a], covers[b]
+            if ca and cb and ca & cb:
+                outer, inner = (a, b) if len(ca) >= len(cb) else (b, a)
                 return (f"{taxonomy.area_name(outer)} indeholder {taxonomy.area_name(inner)}; de kan ikke lægges "
                         "sammen uden at tælle nogen to gange")
     return None

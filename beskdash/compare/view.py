@@ -83,14 +83,16 @@ def resolve_view(store: Store, params: Mapping[str, str | list[str] | None]) -> 
         return v or None
 
     groups = {g.key: g for g in peer_groups()}
-    group = get("gruppe") if get("gruppe") in (*groups, OWN) else next(iter(groups), OWN)
+    wanted = get("gruppe")
+    group = wanted if wanted is not None and wanted in (*groups, OWN) else next(iter(groups), OWN)
     default_areas = list(groups[group].areas) if group in groups else list(groups[next(iter(groups))].areas)
     known = taxonomy.area_codes()
     areas = [a for a in (get("omr") or "").split(",") if a in known] or default_areas
     areas = list(dict.fromkeys(areas))
     if group in groups and set(areas) != set(groups[group].areas):
         group = OWN  # the areas were changed by hand: no longer the plan's comparison
-    focus = get("fokus") if get("fokus") in areas else (
+    wanted_focus = get("fokus")
+    focus = wanted_focus if wanted_focus is not None and wanted_focus in areas else (
         groups[group].focus if group in groups and groups[group].focus in areas else areas[0])
     areas = [focus, *[a for a in areas if a != focus]]
     aggs = {a.key for a in aggregates()}
@@ -100,7 +102,7 @@ def resolve_view(store: Store, params: Mapping[str, str | list[str] | None]) -> 
     preferred = groups[group].view if group in groups else {}
     benefits = benefit_options(avail)
     benefit = pick(get("ydelse"), preferred.get("benefit"), _best(avail, "benefit", benefits) or
-                    "kontanthjaelp-nettoledige", allowed=benefits)
+                   "kontanthjaelp-nettoledige", allowed=benefits)
     measures = measure_options(avail, benefit) or ["fuldtidspersoner"]
     measure = pick(get("maal"), preferred.get("measure"), measures[0], allowed=measures)
     kinds = kind_options(avail, benefit, measure) or ["quarter"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 from beskdash import fmt, periods, taxonomy
 from beskdash.compare import Comparison, Ranking
 from beskdash.fmt import join_da, lower_first
@@ -163,7 +165,7 @@ def ranking_lead(r: Ranking) -> str:
     first = f[f["rank"] == f["rank"].min()]
     last = f[f["rank"] == f["rank"].max()]
 
-    def names(rows: object) -> str:
+    def names(rows: pd.DataFrame) -> str:
         return join_da(list(rows["area_name"])) + f" ({r.format(float(rows['value'].iloc[0]))})"
 
     what = "lavest" if r.lower_is_better else "højest"
