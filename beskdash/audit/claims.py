@@ -4,6 +4,7 @@ data/plan_statements.yaml checked against the plan's figures in the store."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -24,13 +25,16 @@ from beskdash.audit.common import (
 )
 from beskdash.audit.plan_figures import _change_from_counts, _Index
 from beskdash.audit.statements_file import (
+    Change,
     ChangePeriodClaim,
     DefinitionClaim,
     DifferenceClaim,
+    ForecastClaim,
     NumberingClaim,
     PeriodsMentionedClaim,
     PlanYearClaim,
     RatioClaim,
+    StatedClaim,
     Statement,
     SumClaim,
     ValueClaim,
@@ -149,6 +153,10 @@ def _claim(ix: _Index, st: Statement, c, plan: Plan | None, base: dict) -> Check
                                   f"Overskriften nævner {_join([str(y) for y in c.years])}, ikke planens år "
                                   f"{plan.year}; læst alene siger den, at målene gælder et andet år."),
                      **base)
+    if isinstance(c, ForecastClaim):
+        return _forecast_claim(st, c, plan, base)
+    if isinstance(c, StatedClaim):
+        return _stated_claim(st, c, plan, base)
     return _numbering_claim(c, plan, base)
 
 
@@ -261,3 +269,67 @@ def _numbering_claim(c: NumberingClaim, plan: Plan | None, base: dict) -> Check:
                               f"Samme mål har to numre i planen ({c.number} og {number}); henvis til det med "
                               "titlen, ikke nummeret."), **base)
 
+
+
+def _belongs_to(st: Statement, plan: Plan | None) -> str:
+    """`; hører til målet »…«` for a statement that names its goal (or focus area)."""
+    if not st.goal or plan is None:
+        return ""
+    goal = next((g.title for g in plan.goals if g.id == st.goal), None)
+    if goal is not None:
+        return f"; hører til målet »{goal}«"
+    area = next((f.title for f in plan.focus_areas if f.id == st.goal), st.goal)
+    return f"; hører til fokusområdet »{area}«"
+
+
+def _pct(v: float) -> str:
+    return f"{fmt.signed(v, 1)} %"
+
+
+def _forecast_claim(st: Statement, c: ForecastClaim, plan: Plan | None, base: dict) -> Check:
+    """A quoted forecast: base × (1 + change) against the printed result, each number allowed its rounding."""
+    ends = ([c.change.base_period, c.change.period] if c.change else
+            [lv.period for lv in (c.base, c.result) if lv is not None])
+    span = " → ".join(fmt.period(p) for p in dict.fromkeys(ends))
+    subject = f"{taxonomy.area_name(c.area)} · {c.what} · prognose fra {c.by} · {span}"
+    common: dict[str, Any] = dict(subject=subject, printed=c.printed, area_code=c.area, **base)
+    b, ch, r = c.base, c.change, c.result
+    if b is not None and ch is not None and r is not None and b.value > 0:
+        hb, hc, hr = (_half(_printed_decimals(x.printed)) for x in (b, ch, r))
+        computed = b.value * (1 + ch.value / 100)
+        lo, hi = (b.value - hb) * (1 + (ch.value - hc) / 100), (b.value + hb) * (1 + (ch.value + hc) / 100)
+        implied = (r.value / b.value - 1) * 100
+        says = (f"{b.printed} med {ch.printed} giver {fmt.number(computed, 1)}; omvendt er {b.printed} → "
+                f"{r.printed} en ændring på {_pct(implied)}")
+        d = r.value - computed
+        if abs(d) <= hr + _EPS:
+            sev, why = None, "Prognosens tal hænger sammen."
+        elif lo - hr - _EPS <= r.value <= hi + hr + _EPS:
+            sev, why = INFO, (f"Forskel {fmt.number(abs(d), 1)}. Hvert af de tre tal er afrundet for sig, og med "
+                              f"afrunding giver {b.printed} og {ch.printed} mellem {fmt.number(lo, 1)} og "
+                              f"{fmt.number(hi, 1)}: forskellen kan afrunding forklare, tallene hænger sammen.")
+        else:
+            sev, why = ADVARSEL, (f"Forskel {fmt.number(abs(d), 1)}, mere end afrunding kan forklare (med afrunding "
+                                  f"{fmt.number(lo, 1)}–{fmt.number(hi, 1)}): et af prognosens tal er gengivet "
+                                  "forkert, eller de stammer fra hver sin udgave af prognosen.")
+        return Check(severity=sev, data_says=says + _belongs_to(st, plan), explanation=why, period=r.period,
+                     printed_value=r.value, data_value=round(computed, 6), **common)
+    given = [x for x in (b, ch, r) if x is not None]
+    says = "Teksten giver kun " + _join([f"{x.printed} ({_pct(x.value)})" if isinstance(x, Change) else x.printed
+                                         for x in given])
+    if b is not None and r is not None and ch is None and b.value > 0:
+        says += f" (en ændring på {_pct((r.value / b.value - 1) * 100)})"
+    return Check(severity=INFO, data_says=says + _belongs_to(st, plan),
+                 explanation=(f"Prognosen fra {c.by} står kun i teksten, og planen har ingen tal for {c.what} at "
+                              "holde den op imod: den kan ikke kontrolleres her. Den er gengivet som trykt."),
+                 printed_value=given[-1].value if given else None, **common)
+
+
+def _stated_claim(st: Statement, c: StatedClaim, plan: Plan | None, base: dict) -> Check:
+    """A figure of the running text only: reported so the reader knows it is there, and that it is unchecked."""
+    shown = "–".join(fmt.number(v, None) for v in c.values)
+    return Check(severity=INFO, subject=f"Tal i teksten · {c.unit}", printed=c.printed,
+                 data_says=f"Læst som {shown}{_belongs_to(st, plan)}",
+                 explanation="Tallet står kun i teksten; planens tabeller og mål har intet tal at holde det op imod, "
+                             "så det kan ikke kontrolleres. Det er gengivet som trykt.",
+                 printed_value=c.values[0], **base)

@@ -25,7 +25,8 @@ def run(store: Store, statements_path: Path = STATEMENTS_FILE, plans: dict[str, 
     """Every check on the store's plan figures, the statements file and the plans."""
     plans = plans if plans is not None else goals.plans()
     fig = figures(store)
-    statements = load_statements(statements_path, set(plans))
+    goal_ids = {pid: {g.id for g in p.goals} | {f.id for f in p.focus_areas} for pid, p in plans.items()}
+    statements = load_statements(statements_path, set(plans), goal_ids)
     checks = [*check_parts(fig), *check_shares(fig), *check_changes(fig),
               *check_statements(fig, statements, plans), *check_other_sources(store)]
     rank = {s: i for i, s in enumerate((*SEVERITIES, None))}
