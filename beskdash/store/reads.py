@@ -99,3 +99,21 @@ class Reads:
             """,
             params,
         )
+
+    # --- audit ---
+
+    def other_source_values(self) -> pd.DataFrame:
+        """Each plan figure beside every other source's value for the same area, benefit, measure and period
+        (another plan only once per pair): what the audit's `kilde-mod-plan` compares."""
+        return self.query(
+            """
+            SELECT p.area_code, p.benefit, p.measure, p.period, p.source AS plan_source, p.value AS plan_value,
+                   p.ref AS plan_ref, o.source AS other_source, o.value AS other_value
+            FROM observations p JOIN observations o
+              ON o.area_code = p.area_code AND o.benefit = p.benefit AND o.measure = p.measure
+             AND o.period = p.period AND o.source <> p.source
+            WHERE p.source LIKE 'plan:%' AND (o.source NOT LIKE 'plan:%' OR o.source > p.source)
+              AND p.value IS NOT NULL AND o.value IS NOT NULL
+            ORDER BY ALL
+            """
+        )
