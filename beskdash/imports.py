@@ -26,7 +26,7 @@ import pandas as pd
 from beskdash import fmt, periods, taxonomy
 from beskdash.readers import registry, xlsx
 from beskdash.readers.base import Reader, ReadResult, Upload, empty
-from beskdash.store import KEY, Batch, Diff, ImportResult, SourceMeta, Store, UndoError
+from beskdash.store import KEY, Batch, Diff, ImportBusy, ImportResult, SourceMeta, Store, UndoError
 from beskdash.validate import Problem, ValidationFailed, check_tidy, check_totals, format_problems
 
 FORMAT_LABELS = registry.labels()
@@ -38,7 +38,11 @@ Progress = Callable[[float, str], None]
 
 
 class PreviewStale(RuntimeError):
-    """The database changed between preview and confirmation; the message is Danish."""
+    """The preview cannot be applied as confirmed: the database changed since; the message is Danish."""
+
+
+class ImportInProgress(PreviewStale):
+    """Another import is being written. Once it is, the preview is stale too, so pages treat both alike."""
 
 
 # --- format detection ---------------------------------------------------------------------------
@@ -358,21 +362,28 @@ def _across_files(previews: list[FilePreview]) -> list[Problem]:
 def apply_preview(store: Store, preview: Preview, username: str) -> list[ImportResult]:
     """Write every file of the preview in one transaction (each file and source one recorded import).
 
-    Raises ValidationFailed while problems stand, and PreviewStale if the database changed
-    since the preview (the analyst confirmed figures that are no longer what would be written).
+    Raises ValidationFailed while problems stand, PreviewStale if the database changed since the
+    preview (the analyst confirmed figures that are no longer what would be written), and its kind
+    ImportInProgress at once while another import is being written.
     """
     if not preview.ok:
         raise ValidationFailed(preview.problems or [Problem("(upload)", None, None, None,
                                                             "der er ingen rækker at importere")])
-    if store.version() != preview.version:
-        raise PreviewStale("Databasen er ændret, siden forhåndsvisningen blev lavet (fx af en anden import). "
-                           "Se forhåndsvisningen igen, før du bekræfter.")
     batches = []
     for f in preview.files:  # from the frame, which the caller may have annotated since (e.g. notes)
         for key, meta in f.sources.items():
             part = f.frame if len(f.sources) == 1 else f.frame[f.frame["source"] == key]
             batches.append(Batch(part, meta, f.name, f.sha256, f.fmt))
-    return store.apply_batches(batches, username=username)
+    try:
+        # The version is compared under the import lock: two analysts confirming at once each get
+        # exactly what they previewed, or this refusal; never the other's figures overwritten unseen.
+        with store.import_lock():
+            if store.version() != preview.version:
+                raise PreviewStale("Databasen er ændret, siden forhåndsvisningen blev lavet (fx af en anden "
+                                   "import). Se forhåndsvisningen igen, før du bekræfter.")
+            return store.apply_batches(batches, username=username)
+    except ImportBusy as e:
+        raise ImportInProgress(str(e)) from None
 
 
 def result_message(preview: Preview, results: list[ImportResult]) -> str:
