@@ -394,3 +394,30 @@ def test_kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was(db_copy
     proc.wait(30)
     with Store(db_copy) as s:
         assert export(s) == before and len(s.imports()) == n_imports
+
+
+# --- the registry of formats ------------------------------------------------------------------
+
+def test_every_format_is_a_registered_reader_with_its_labels() -> None:
+    from beskdash.readers import registry
+
+    assert [r.format for r in registry.formats()] == ["beskdash-csv", "beskdash-json", "statbank-csv",
+                                                      "jobindsats-xlsx", "jobindsats-api", "jobindsats-csv"]
+    for fmt in ("statbank-csv-en", "statbank-csv-da", "jobindsats-csv", "jobindsats-xlsx", "jobindsats-api-v2",
+                "jobindsats-api-v3", "beskdash-csv", "beskdash-json"):  # what the import history records
+        assert imports.FORMAT_LABELS[fmt]
+
+
+def test_a_new_format_is_one_registered_reader(shared_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from beskdash.readers import base
+
+    monkeypatch.setattr(base, "_READERS", list(base._READERS))
+    base.register(base.Reader("egne-tal", "egne tal (CSV)", sniff=lambda u: u.first_line == "EGNE TAL",
+                              read=lambda u, _t: base.fail(u.name, "er egne tal, læst af den nye læser", "egne-tal"),
+                              priority=5))
+    store, before, _ = shared_store
+    assert imports.detect(b"EGNE TAL\n1;2\n").kind == "egne-tal"
+    p = imports.preview_files(store, [("egne.csv", b"EGNE TAL\n1;2\n")])
+    assert [pr.message() for pr in p.problems] == ["egne.csv: er egne tal, læst af den nye læser"]
+    assert imports.detect(RAW).kind == "statbank-csv"  # the others are asked as before
+    assert export(store) == before
