@@ -17,7 +17,6 @@ from beskdash.readers import plan_figures, statbank
 from beskdash.store import Batch, ImportResult, Store
 from beskdash.validate import Problem, ValidationFailed, check_tidy
 
-
 NO_DST_NOTICE = ("Ingen udtræk fra Danmarks Statistik i data/dst/: dashboardet viser planernes egne tal, indtil "
                  "data hentes (siden Hent data eller `python -m beskdash fetch dst`) eller uploades.")
 

@@ -53,4 +53,5 @@ def _fetch_into(dst_dir: Path) -> list[str]:
     for f in fetched:
         # Written only once every table has arrived, so a half-filled folder never stops later fills.
         (dst_dir / f"{f.table}_statbank_api.csv").write_bytes(f.data)
-    return [f"data/dst/: {len(fetched)} tabeller hentet fra Danmarks Statistiks API ({', '.join(f.table for f in fetched)})."]
+    names = ", ".join(f.table for f in fetched)
+    return [f"data/dst/: {len(fetched)} tabeller hentet fra Danmarks Statistiks API ({names})."]

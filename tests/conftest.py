@@ -28,7 +28,8 @@ SEEDS = SHARED / "seeds"
 
 def _needs(path: Path, what: str) -> pytest.MarkDecorator:
     present = path.is_dir() and any(path.iterdir())
-    return pytest.mark.skipif(not present, reason=f"needs {what} in {path} (absent: ../shared is not beside this checkout)")
+    why = f"needs {what} in {path} (absent: ../shared is not beside this checkout)"
+    return pytest.mark.skipif(not present, reason=why)
 
 
 needs_dst = _needs(SHARED_DST, "the real StatBank extracts")

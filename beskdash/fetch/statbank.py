@@ -2,8 +2,8 @@
 
 `GET {url}/v1/tableinfo/{TABLE}` tells which codes exist (areas, benefit types, periods) and which
 variables may be left out (`elimination: true`: StatBank then answers with their total); from those
-we build the `POST {url}/v1/data/{TABLE}/CSV` body. The CSV is the same `;`-separated export as a download from statistikbanken.dk, so it
-goes through the same StatBank reader and import as an uploaded file.
+we build the `POST {url}/v1/data/{TABLE}/CSV` body. The CSV is the same `;`-separated export as a
+download from statistikbanken.dk, so it goes through the same StatBank reader and import as an uploaded file.
 """
 
 from __future__ import annotations

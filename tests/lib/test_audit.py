@@ -10,7 +10,7 @@ import pytest
 from beskdash import audit, goals
 from beskdash.audit import ADVARSEL, FEJL, INFO
 from beskdash.store import SourceMeta, Store
-from tests.conftest import SHARED, run_cli
+from tests.conftest import SHARED, needs_seeds, run_cli
 
 SEEDS = SHARED / "seeds"
 
@@ -139,6 +139,7 @@ def test_alleroed_heading_and_numbering(result: audit.AuditResult) -> None:
     assert numbering.printed == "Resultatmal 2" and "Resultatmal 5" in numbering.data_says
 
 
+@needs_seeds
 def test_every_statement_resolves_and_is_quoted_as_printed(result: audit.AuditResult) -> None:
     assert not [c for c in result.checks if "findes ikke" in c.data_says]
     plans = goals.plans()

@@ -165,7 +165,8 @@ def test_fill_dst_offline_fills_nothing_and_build_says_so_once(tmp_path: Path, m
 
 
 @needs_dst
-def test_fill_dst_online_fetches_every_table_and_build_loads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fill_dst_online_fetches_every_table_and_build_loads_them(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.fetch_server import FakeApis
 
     fake = FakeApis()

@@ -84,6 +84,7 @@ def test_reimporting_the_shipped_file_changes_nothing_and_names_the_earlier_impo
     assert f.skipped == {"Abroad": 76, "Not stated municipality": 76}
 
 
+@needs_dst
 def test_import_records_and_undo_restores_the_export_byte_for_byte(store: Store) -> None:
     before_csv, before_json = export(store), exports.observations_json(store.observations())
     p = imports.preview_files(store, [("AUK01_rettet.csv", changed_auk01())])
@@ -285,6 +286,7 @@ def test_the_corpus_is_large_and_every_message_distinct() -> None:
 
 
 @pytest.mark.parametrize("name,raw,want", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+@needs_dst
 def test_bad_file_gets_its_own_message_and_changes_nothing(shared_store, name: str, raw: bytes, want: str) -> None:
     store, before, n_imports = shared_store
     p = imports.preview_files(store, [(name, raw)])
@@ -339,6 +341,7 @@ def test_cli_refuses_a_bad_file_with_the_danish_list_and_touches_nothing(db_copy
     assert _export_file(db_copy) == before
 
 
+@needs_dst
 def test_cli_dry_run_import_list_and_undo(db_copy: Path, tmp_path: Path) -> None:
     before = _export_file(db_copy)
     f = tmp_path / "AUK01_rettet.csv"

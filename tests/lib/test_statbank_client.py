@@ -41,8 +41,8 @@ def straf_like() -> dict:
 
 
 def auk01_like() -> dict:
-    return {"id": "AUK01", "text": "Persons receiving public benefits", "unit": "Number", "updated": "2025-06-18T08:00:00",
-            "active": True, "variables": [
+    return {"id": "AUK01", "text": "Persons receiving public benefits", "unit": "Number",
+            "updated": "2025-06-18T08:00:00", "active": True, "variables": [
                 _var("OMRÅDE", "region", [("000", "All Denmark"), ("201", "Allerød")]),
                 _var("YDELSESTYPE", "type of benefits", [("TOT", "Total"),
                                                          ("NETKH", "Net unemployed recipients of social assistance")]),
@@ -98,11 +98,12 @@ def test_real_csv_answer_shape_is_what_the_reader_expects() -> None:
 def test_reader_takes_an_answer_without_the_left_out_columns() -> None:
     text = "\ufeffOMRÅDE;YDELSESTYPE;TID;INDHOLD\r\nAllerød;Net unemployed recipients of social assistance;2019Q4;24\r\n"
     r = reader.read(text.encode(), "AUK01.csv")
-    assert r.problems == [] and r.frame[["area_code", "period", "value"]].values.tolist() == [["201", "2019Q4", 24.0]]
+    assert r.problems == []
+    assert r.frame[["area_code", "period", "value"]].values.tolist() == [["201", "2019Q4", 24.0]]
 
 
 class _Handler(BaseHTTPRequestHandler):
-    requests: list[tuple[str, str, dict | None]] = []
+    requests: list[tuple[str, str, dict | None]] = []  # noqa: RUF012 (reset per test by the fixture)
 
     def log_message(self, *_a: object) -> None:
         pass
@@ -114,11 +115,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.requests.append(("GET", self.path, None))
         self._send(json.dumps(straf_like(), ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.requests.append(("POST", self.path, body))
         # As StatBank answers: the left-out variables have no column, BOM, `;`, CRLF.
