@@ -55,6 +55,7 @@ def changed_auk01() -> bytes:
 
 # --- the same data, two renderings, one result -------------------------------------------------
 
+@needs_dst
 def test_english_and_danish_windows_1252_extracts_import_to_identical_observations(tmp_path: Path) -> None:
     da = danish_rendering(RAW)
     assert da.decode("cp1252").splitlines()[1].split(";")[4] == "2007K1"  # K quarters, Danish labels
@@ -76,6 +77,7 @@ def test_english_and_danish_windows_1252_extracts_import_to_identical_observatio
         assert [r.import_id for r in results] == [None] and len(en_store.imports()) == n_imports
 
 
+@needs_dst
 def test_reimporting_the_shipped_file_changes_nothing_and_names_the_earlier_import(store: Store) -> None:
     p = imports.preview_files(store, [("AUK01_en_2007Q1-2025Q4.csv", RAW)])
     assert p.ok and p.is_noop

@@ -96,7 +96,8 @@ def test_real_csv_answer_shape_is_what_the_reader_expects() -> None:
 
 
 def test_reader_takes_an_answer_without_the_left_out_columns() -> None:
-    text = "\ufeffOMRÅDE;YDELSESTYPE;TID;INDHOLD\r\nAllerød;Net unemployed recipients of social assistance;2019Q4;24\r\n"
+    row = "Allerød;Net unemployed recipients of social assistance;2019Q4;24"
+    text = f"\ufeffOMRÅDE;YDELSESTYPE;TID;INDHOLD\r\n{row}\r\n"
     r = reader.read(text.encode(), "AUK01.csv")
     assert r.problems == []
     assert r.frame[["area_code", "period", "value"]].values.tolist() == [["201", "2019Q4", 24.0]]
