@@ -11,7 +11,7 @@ from beskdash import audit, goals
 from beskdash.audit import ADVARSEL, FEJL, INFO
 from beskdash.audit.common import _join
 from beskdash.store import SourceMeta, Store
-from tests.conftest import SHARED, run_cli
+from tests.conftest import SHARED, needs_seeds, run_cli
 
 SEEDS = SHARED / "seeds"
 
@@ -140,6 +140,7 @@ def test_alleroed_heading_and_numbering(result: audit.AuditResult) -> None:
     assert numbering.severity == INFO and "Resultatmal 5" in numbering.data_says
 
 
+@needs_seeds
 def test_every_statement_resolves_and_is_quoted_as_printed(result: audit.AuditResult) -> None:
     assert not [c for c in result.checks if "findes ikke" in c.data_says]
     plans = goals.plans()

@@ -5,8 +5,10 @@ import pandas as pd
 from beskdash import overview
 from beskdash.fetch import PROVISIONAL_NOTE
 from beskdash.store import SourceMeta, Store
+from tests.conftest import needs_dst
 
 
+@needs_dst
 def test_latest_per_benefit_beside_hele_landet(ro_store: Store) -> None:
     df = overview.latest_by_benefit(ro_store, "173")
     ltk = df[df.source == "plan:ltk-2021"].set_index(["benefit", "measure"])

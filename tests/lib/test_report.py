@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from beskdash import exports, goals, report
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
-from tests.conftest import run_cli
+from tests.conftest import needs_dst, run_cli
 
 PLANS = ["alleroed-2022", "gladsaxe-2022", "ltk-2021", "ltk-2022", "rudersdal-2021"]
 DAY = dt.date(2026, 3, 31)
@@ -67,6 +67,7 @@ def test_every_goal_is_in_the_report_with_its_status_figures_and_sources(reports
         assert paragraph in text
 
 
+@needs_dst
 def test_allerod_figures_chart_and_benchmark(reports: dict) -> None:
     rep, doc = reports["alleroed-2022"]
     text = _text(doc)
@@ -142,6 +143,7 @@ def test_the_pdf_renderer_refuses_anything_outside_the_document() -> None:
     assert report.to_pdf(f'<p>x</p><img src="{pixel}">').startswith(b"%PDF")
 
 
+@needs_dst
 def test_a_period_judges_with_what_was_known_then(ro_store: object) -> None:
     rep = report.build(ro_store, "alleroed-2022", "2021K1", today=DAY)
     r = next(x for x in rep.results if x.goal_id == "rm3-ledige-over-1-aar")

@@ -9,6 +9,7 @@ import pytest
 from beskdash import compare, goals, plans, taxonomy
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
+from tests.conftest import needs_dst
 
 NUMBER = re.compile(r"\d+(?:\.\d{3})*(?:,\d+)?")
 
@@ -165,6 +166,7 @@ def _table_text(df: pd.DataFrame, *captions: str) -> str:
 
 
 @pytest.mark.parametrize("key", [g.key for g in compare.peer_groups()])
+@needs_dst
 def test_comparison_sentences_state_only_numbers_of_the_table(ro_store: object, key: str) -> None:
     view = compare.resolve_view(ro_store, {"gruppe": key})
     comp = compare.comparison_for(ro_store, view)
@@ -173,6 +175,7 @@ def test_comparison_sentences_state_only_numbers_of_the_table(ro_store: object, 
         assert numbers(sentence) <= numbers(table), sentence
 
 
+@needs_dst
 def test_development_of_allerod_from_the_first_to_the_last_value(ro_store: object) -> None:
     view = compare.resolve_view(ro_store, {"gruppe": "alleroed", "fra": "2023K1"})
     comp = compare.comparison_for(ro_store, view)
@@ -185,6 +188,7 @@ def test_development_of_allerod_from_the_first_to_the_last_value(ro_store: objec
     assert say_compare.development_sentence(yoy) == ""
 
 
+@needs_dst
 def test_ranking_lead_and_sentences_state_only_numbers_of_the_ranking(ro_store: object) -> None:
     r = compare.ranking_for(ro_store, compare.resolve_ranking(ro_store, {}))
     shown = compare.ranking_display(r)
