@@ -333,10 +333,8 @@ def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePre
             meta = SourceMeta(key, r["title"], _none(r["publisher"]), _none(r["licence"]), _none(r["origin"]),
                               r["kind"])
         sources[key] = meta
-    earlier = store.query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
-                          [sha])["id"].tolist()
     return FilePreview(name, sha, len(raw), rr.fmt, frame, sources, problems, warnings, rr.skipped, {},
-                       [int(i) for i in earlier])
+                       store.active_imports_with_sha(sha))
 
 
 def _across_files(previews: list[FilePreview]) -> list[Problem]:
@@ -418,8 +416,7 @@ def history(store: Store, limit: int = 200) -> pd.DataFrame:
 
 def undo(store: Store, import_id: int) -> int:
     """Restore exactly what import `import_id` replaced; returns the number of figures restored."""
-    row = store.query("SELECT username FROM imports WHERE id = ?", [import_id])
-    if len(row) and row["username"].iloc[0] == "build":
+    if store.import_user(import_id) == "build":
         raise UndoError(f"Import {import_id} er en del af den indbyggede database (build) og kan ikke fortrydes "
                         "her — byg databasen igen i stedet.")
     return store.undo(import_id)
