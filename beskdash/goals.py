@@ -30,13 +30,9 @@ import pandas as pd
 from beskdash import periods, taxonomy
 from beskdash.paths import PLANS_DIR
 from beskdash.plans import FocusArea, Goal, Plan, PlanError, load_plans
+from beskdash.status import Status
 from beskdash.store import Store
 from beskdash.text import goals as say
-
-NAAET, PAA_VEJ, IKKE_PAA_VEJ, KAN_IKKE = "nået", "på vej", "ikke på vej", "kan ikke vurderes"
-STATUSES = (NAAET, PAA_VEJ, IKKE_PAA_VEJ, KAN_IKKE)
-# URL-safe names for the statuses (query parameters).
-STATUS_SLUGS = {NAAET: "naaet", PAA_VEJ: "paa-vej", IKKE_PAA_VEJ: "ikke-paa-vej", KAN_IKKE: "kan-ikke-vurderes"}
 
 TREND_POINTS = 8
 MIN_TREND_POINTS = 3
@@ -86,7 +82,7 @@ class GoalResult:
     reference: float | None  # what the latest value is measured against (target, or baseline)
     gap: float | None  # latest − reference
     gap_pct: float | None  # gap in % of the reference
-    status: str
+    status: Status
     reason: str  # one Danish line
     projection: Projection | None = None
     series_kind: str | None = None
@@ -97,17 +93,13 @@ class GoalResult:
     ref_quote: str | None = None
     seed_file: str = ""
 
-    @property
-    def status_slug(self) -> str:
-        return STATUS_SLUGS[self.status]
-
     def as_row(self) -> dict:
         """The CLI's columns (JSON keys), in order."""
         return {
             "plan": self.plan, "goal_id": self.goal_id, "title": self.title, "kind": self.kind,
             "unit": self.unit, "baseline": self.baseline, "baseline_period": self.baseline_period,
             "target": self.target, "deadline": self.deadline, "latest": self.latest,
-            "latest_period": self.latest_period, "gap": _round(self.gap), "status": self.status,
+            "latest_period": self.latest_period, "gap": _round(self.gap), "status": self.status.word,
             "reason": self.reason, "target_text": self.target_text, "gap_pct": _round(self.gap_pct),
             "baseline_from": self.baseline_from, "focus_area": self.focus_area, "direction": self.direction,
             "sources": list(self.sources), "missing": self.missing,
@@ -282,7 +274,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     if goal.kind == "qualitative":
         return GoalResult(**base, baseline=None, baseline_period=None, baseline_from=None, target=None,
                           target_text=say.target_text(goal, None, None, unit), latest=None, latest_period=None,
-                          latest_source=None, reference=None, gap=None, gap_pct=None, status=KAN_IKKE,
+                          latest_source=None, reference=None, gap=None, gap_pct=None, status=Status.KAN_IKKE,
                           reason=say.reason_qualitative(), sources=tuple(sources))
 
     points = series_points(goal, obs)
@@ -334,38 +326,39 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
                   latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
                   series_kind=kind, after=after, sources=tuple(dict.fromkeys(sources)))
 
-    def result(status: str, reason: str, projection: Projection | None = None, missing: bool = False) -> GoalResult:
+    def result(status: Status, reason: str, projection: Projection | None = None, missing: bool = False) -> GoalResult:
         hint = say.extract_hint(plan, goal, after, needs_baseline) if missing else None
         return GoalResult(**common, status=status, reason=reason, projection=projection, missing=hint)
 
     if s is None:
         named = goal.indicator.named
         if t is None:
-            return result(KAN_IKKE, say.reason_no_target(goal.unpublished_target), missing=True)
-        return result(KAN_IKKE, say.reason_no_series(named.name, named.source), missing=True)
+            return result(Status.KAN_IKKE, say.reason_no_target(goal.unpublished_target), missing=True)
+        return result(Status.KAN_IKKE, say.reason_no_series(named.name, named.source), missing=True)
     if t is None:
         reason = say.reason_no_target(goal.unpublished_target, latest, latest_period, unit)
-        return result(KAN_IKKE, reason, missing=latest is None)
+        return result(Status.KAN_IKKE, reason, missing=latest is None)
     if latest is None:
         reason = say.reason_missing_after(after, suppressed, incomplete, needs_baseline)
-        return result(KAN_IKKE, reason, missing=True)
+        return result(Status.KAN_IKKE, reason, missing=True)
     if reference is None:  # a relative target, or a direction, whose baseline the data lack
-        return result(KAN_IKKE, say.reason_missing_baseline(baseline_period), missing=True)
+        return result(Status.KAN_IKKE, say.reason_missing_baseline(baseline_period), missing=True)
 
     tol = t.tolerance or 0.0
     strict = t.strict or t.type == "direction"
     if _meets(latest, reference, goal.direction, strict, tol):
-        return result(NAAET, say.reason_met(latest, latest_period, target_text, unit))
+        return result(Status.NAAET, say.reason_met(latest, latest_period, target_text, unit))
     deadline_end = periods.end_month(t.deadline)
     if after_end >= deadline_end or periods.end_month(latest_period) >= deadline_end:
-        return result(IKKE_PAA_VEJ, say.reason_deadline_passed(latest, latest_period, target_text, t.deadline, unit))
+        reason = say.reason_deadline_passed(latest, latest_period, target_text, t.deadline, unit)
+        return result(Status.IKKE_PAA_VEJ, reason)
     proj = project(points[points["kind"] == kind], t.deadline)
     if proj is None:
         n = int(points[(points["kind"] == kind)]["value"].notna().sum())
-        return result(KAN_IKKE, say.reason_too_few_points(n, kind))
+        return result(Status.KAN_IKKE, say.reason_too_few_points(n, kind))
     on_track = _meets(proj.deadline_value, reference, goal.direction, strict, tol)
     reason = say.reason_projection(on_track, proj, t.deadline, target_text, unit)
-    return result(PAA_VEJ if on_track else IKKE_PAA_VEJ, reason, projection=proj)
+    return result(Status.PAA_VEJ if on_track else Status.IKKE_PAA_VEJ, reason, projection=proj)
 
 
 def _round(v: float | None) -> float | None:
@@ -455,7 +448,7 @@ def focus_options(plan: Plan) -> list[tuple[str, str]]:
 
 
 def grouped(plan: Plan, results: list[GoalResult], focus: list[str] | None = None,
-            statuses: list[str] | None = None) -> list[tuple[FocusArea | None, list[GoalResult]]]:
+            statuses: list[Status] | None = None) -> list[tuple[FocusArea | None, list[GoalResult]]]:
     """The results filtered by focus area ids and statuses, grouped by focus area in plan order
     (goals without a focus area first, under None)."""
     keep = [r for r in results

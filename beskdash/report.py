@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from beskdash import compare, exports, fmt, goals, periods, taxonomy
-from beskdash.charts import STATUS_COLOURS
 from beskdash.charts import compare as compare_charts
 from beskdash.charts import goals as goal_charts
+from beskdash.status import Status
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
 
@@ -255,12 +255,11 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _status(status: str) -> str:
-    return (f'<span class="status" style="background:{STATUS_COLOURS[status]}">'
-            f"{_e(say.status_label(status))}</span>")
+def _status(status: Status) -> str:
+    return f'<span class="status" style="background:{status.colour}">{_e(status.label)}</span>'
 
 
-_STATUS_BY_LABEL = {say.status_label(s): s for s in goals.STATUSES}
+_STATUS_BY_LABEL = {s.label: s for s in Status}  # the summary table's cells are labels
 
 
 def _table(df: pd.DataFrame, numeric: tuple[str, ...] = (), cls: str = "") -> str:
@@ -377,7 +376,7 @@ def _methods_section(report: Report) -> str:
     return ("<section><h2>Sådan vurderes målene</h2>"
             f"<p>{_e(cut)}</p>{paras}"
             f"<p>{_e(say.BULLET_LEGEND)} {_e(say.SERIES_LEGEND)}</p>"
-            "<p>Status vises altid som både symbol og ord (✔ nået, ➚ på vej, ✖ ikke på vej, ? kan ikke vurderes), "
+            f"<p>Status vises altid som både symbol og ord ({_e(', '.join(s.label for s in Status))}), "
             "så den ikke hviler på farven alene.</p></section>")
 
 

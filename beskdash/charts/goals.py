@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from beskdash import fmt, periods, taxonomy
-from beskdash.charts import EMPHASIS, PALETTE, STATUS_COLOURS, finish
+from beskdash.charts import EMPHASIS, PALETTE, finish
 from beskdash.text import goals as say
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def bullet(r: GoalResult) -> alt.TopLevelMixin | None:
     ]
     if r.latest is not None:
         layers.append(base.transform_filter(alt.datum.marker == "Seneste")
-                      .mark_bar(color=STATUS_COLOURS[r.status], height=12)
+                      .mark_bar(color=r.status.colour, height=12)
                       .encode(x=alt.X("zero:Q", scale=scale), x2="value:Q", tooltip=tooltip))
     if r.reference is not None:
         layers.append(base.transform_filter(alt.datum.is_reference)

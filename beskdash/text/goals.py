@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from beskdash import fmt, taxonomy
 from beskdash.periods import end_month, kind, year
+from beskdash.status import Status
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from beskdash.goals import GoalDetail, GoalResult, Projection
     from beskdash.plans import Goal, Plan, Ref
 
-STATUS_ICONS = {"nået": "✔", "på vej": "➚", "ikke på vej": "✖", "kan ikke vurderes": "?"}
 KIND_LABELS = {"target": "mål", "indicator": "indikator", "qualitative": "kvalitativt mål"}
 _PERIODICITY = {"month": "månedlige", "quarter": "kvartalsvise", "year": "årlige", "mat": "løbende årlige"}
 _JOBINDSATS_CODE = re.compile(r"^(Y\d\dA\d\d|PTVA\d\d)$")
@@ -93,18 +93,11 @@ def target_text(goal: Goal, target: float | None, baseline: float | None, unit: 
 
 # --- Status and reasons ----------------------------------------------------------------------
 
-def status_label(status: str) -> str:
-    """Icon and word: the status never rests on colour alone."""
-    return f"{STATUS_ICONS[status]} {status}"
-
-
-def status_badge(status: str) -> str:
+def status_badge(status: Status) -> str:
     """The status as an HTML badge: icon + word on the status colour (dark text for contrast)."""
-    from beskdash.charts import STATUS_COLOURS
-
-    return (f'<span class="maal-status" style="background:{STATUS_COLOURS[status]};color:#000;'
+    return (f'<span class="maal-status" style="background:{status.colour};color:#000;'
             f'padding:0.1em 0.5em;border-radius:0.4em;font-weight:600;white-space:nowrap">'
-            f"{html.escape(status_label(status))}</span>")
+            f"{html.escape(status.label)}</span>")
 
 
 def reason_qualitative() -> str:
@@ -312,9 +305,7 @@ def goal_rule(r: GoalResult) -> str:
 
 def summary(results: list[GoalResult]) -> str:
     """`14 mål: 1 nået, 0 på vej, 1 ikke på vej, 12 kan ikke vurderes.`"""
-    from beskdash.goals import STATUSES
-
-    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    counts = {s: sum(r.status == s for r in results) for s in Status}
     return f"{len(results)} mål: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + "."
 
 
@@ -330,7 +321,7 @@ def text_table(results: list[GoalResult], title_width: int = 48) -> str:
         "unit": r.unit, "baseline": value(r.baseline, r.unit) if r.baseline is not None else "–",
         "baseline_period": fmt.period(r.baseline_period), "target": r.target_text,
         "deadline": fmt.period(r.deadline), "latest": value(r.latest, r.unit) if r.latest is not None else "–",
-        "latest_period": fmt.period(r.latest_period), "gap": _gap_short(r), "status": status_label(r.status),
+        "latest_period": fmt.period(r.latest_period), "gap": _gap_short(r), "status": r.status.label,
         "reason": r.reason,
     } for r in results])
     if df.empty:
@@ -513,8 +504,6 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     """One or two plain sentences from the engine's numbers, e.g. `Sygedagpenge: 300 fuldtidspersoner
     i 2021, 12 over målet på 288. Udviklingen går den rigtige vej, men målet nås ikke i 2022 med den
     nuværende takt.` Every number in it is in the goal's row of the summary table (`summary_row`)."""
-    from beskdash.goals import IKKE_PAA_VEJ, NAAET, PAA_VEJ
-
     if r.kind == "qualitative":
         return "Kvalitativt mål: planen sætter intet tal, så målet følges op i tekst og vurderes ikke automatisk."
     goal_line = f"Målet er {_target_phrase(r)}." if r.target_type is not None else ""
@@ -535,14 +524,14 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     if r.reference is None or r.gap is None:
         return f"{head}. Målet kan ikke vurderes, fordi niveauet, det regnes fra, mangler."
     text = f"{head}, {_distance(r)}."
-    if r.status == NAAET:
+    if r.status == Status.NAAET:
         return f"{text} Målet er nået."
     way = trend_way(r)
-    if r.status == PAA_VEJ:
+    if r.status == Status.PAA_VEJ:
         return f"{text} Udviklingen går den rigtige vej, og med den nuværende takt nås målet {_in(r.deadline)}."
-    if r.status == IKKE_PAA_VEJ and way is None:
+    if r.status == Status.IKKE_PAA_VEJ and way is None:
         return f"{text} Fristen ({fmt.period(r.deadline)}) er nået, uden at målet blev nået."
-    if r.status == IKKE_PAA_VEJ:
+    if r.status == Status.IKKE_PAA_VEJ:
         lead = {"rigtige": "Udviklingen går den rigtige vej, men",
                 "forkerte": "Udviklingen går den forkerte vej, og",
                 "ingen": "Udviklingen står stille, og"}[way]
@@ -565,7 +554,7 @@ def summary_row(r: GoalResult) -> dict[str, str]:
     target = r.target_text if r.target_type is None else f"{r.target_text}, {deadline_text(r.deadline)}"
     base = (f"{value(r.baseline, r.unit)} ({fmt.period(r.baseline_period)})"
             if r.baseline is not None else "–")
-    return {"Mål": short_title(r.title, 90), "Status": status_label(r.status), "Seneste": latest,
+    return {"Mål": short_title(r.title, 90), "Status": r.status.label, "Seneste": latest,
             "Udgangspunkt": base, "Målværdi": target, "Afstand": _gap_short(r), "Tendens": trend_text(r)}
 
 
@@ -585,14 +574,13 @@ def plan_summary(plan: Plan, results: list[GoalResult]) -> str:
     cannot be judged, e.g. `Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke
     vurderes: 3 er kvalitative, 2 har intet mål at måle imod, og for 8 mangler der data.`"""
     from beskdash.compare import join_da
-    from beskdash.goals import IKKE_PAA_VEJ, KAN_IKKE
 
     subjects = {g.id: goal_subject(g) for g in plan.goals}
     parts = []
-    off = [subjects.get(r.goal_id, short_title(r.title, 60)) for r in results if r.status == IKKE_PAA_VEJ]
+    off = [subjects.get(r.goal_id, short_title(r.title, 60)) for r in results if r.status == Status.IKKE_PAA_VEJ]
     if off:
         parts.append(f"Ikke på vej: {join_da(off)}.")
-    kinds = [_not_judged(r) for r in results if r.status == KAN_IKKE]
+    kinds = [_not_judged(r) for r in results if r.status == Status.KAN_IKKE]
     if kinds:
         n = {k: kinds.count(k) for k in ("qualitative", "no_target", "missing", "few")}
         why = []
