@@ -309,7 +309,7 @@ def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
     r = entry.result
     parts = [f'<div class="goal" id="maal-{_e(r.goal_id)}">', heading,
              f"<h3>{_e(r.title)}</h3>",
-             f"<p>{_status(r.status)} {_e(r.reason)}</p>",
+             f"<p>{_status(r.status)} {_e(say.reason(r))}</p>",
              f'<p class="lead">{_e(entry.summary)}</p>']
     line = say.measured_line(r)
     if line:
@@ -317,8 +317,8 @@ def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
     if entry.svg:
         parts.append(f'<figure role="img" aria-label="{_e(entry.chart_alt)}">'
                      f"{_inline_svg(entry.svg, f'g{n}')}</figure>")
-    if r.missing:
-        parts.append(f'<p class="hint">Data, der ville gøre målet vurderbart: {_e(r.missing)}</p>')
+    if hint := say.missing_hint(r):
+        parts.append(f'<p class="hint">Data, der ville gøre målet vurderbart: {_e(hint)}</p>')
     parts.append(f'<p class="small">{_e(say.goal_rule(r))}</p>')
     parts += [f'<p class="source">{_e(s)}</p>' for s in entry.sources]
     parts.append(f'<p class="source">{_e(say.seed_reference(r))}</p>')

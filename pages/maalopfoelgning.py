@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import goals, report, taxonomy, ui
+from beskdash import goals, markup, report, taxonomy, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
 from beskdash.text import goals as say
@@ -26,7 +26,7 @@ ui.url_set(plan=plan_id, fokus=chosen_focus, status=chosen_status)
 
 st.header(say.plan_label(plan))
 st.write(say.summary(results))
-st.markdown(say.escape_md(say.plan_summary(plan, results)))
+st.markdown(markup.escape_md(say.plan_summary(plan, results)))
 if plan.benchmark_areas:
     st.write("Planen sammenligner udviklingen med "
              + " og ".join(taxonomy.area_name(a) for a in plan.benchmark_areas) + ".")
@@ -56,12 +56,12 @@ for focus_area, rows in groups:
         with st.container(border=True):
             text_col, chart_col = st.columns([3, 2])
             with text_col:
-                st.markdown(f"**{say.escape_md(r.title)}**")
-                st.markdown(say.status_html(r), unsafe_allow_html=True)
+                st.markdown(f"**{markup.escape_md(r.title)}**")
+                st.markdown(markup.status_html(r), unsafe_allow_html=True)
                 st.write(say.gap_sentence(r))
-                if r.missing:
-                    st.info(f"Data, der ville gøre målet vurderbart: {r.missing}")
-                st.markdown(say.detail_link_html(r), unsafe_allow_html=True)
+                if hint := say.missing_hint(r):
+                    st.info(f"Data, der ville gøre målet vurderbart: {hint}")
+                st.markdown(markup.detail_link_html(r), unsafe_allow_html=True)
             with chart_col:
                 chart = goal_charts.bullet(r)
                 if chart is not None:

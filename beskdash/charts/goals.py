@@ -105,7 +105,7 @@ def series(detail: GoalDetail) -> alt.TopLevelMixin:
         layers.append(point.encode(x=x, y=y, tooltip=tooltip))
         layers.append(alt.Chart(b).mark_text(dy=-14, color=BASELINE_COLOUR).encode(x=x, y=y, text="text:N"))
     if r.reference is not None:
-        label = (f"Mål: {r.target_text}" if r.target is not None
+        label = (f"Mål: {say.target_of(r)}" if r.target is not None
                  else f"{say.reference_label(r)} {say.value(r.reference, r.unit)}")
         t = pd.DataFrame({"value": [r.reference], "text": [label]})
         layers.append(alt.Chart(t).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(y=y))
