@@ -422,18 +422,6 @@ def undo(store: Store, import_id: int) -> int:
     return store.undo(import_id)
 
 
-def pages_for(preview: Preview) -> list[Any]:
-    """The pages whose figures an import changes (PageSpecs of existing pages), for links after confirming."""
-    from beskdash.pages_registry import PAGES
-    from beskdash.paths import ROOT
-
-    areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
-    paths = {"overblik"}
-    if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
-        paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
-    return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]
-
-
 def undo_choices(store: Store) -> dict[int, str]:
     """Imports an analyst may undo (not the build's, not undone), newest first, with a label each."""
     df = store.imports()

@@ -240,6 +240,7 @@ def preview_and_confirm(
     state_key: str,
     done_key: str,
     noop_text: str,
+    pages: list[Any],
     rejected_hint: str = "",
     log_name: str = "beskdash.import",
 ) -> bool:
@@ -247,7 +248,8 @@ def preview_and_confirm(
 
     On confirm: apply in one transaction, clear the caches, remember the result under
     `done_key` and rerun. Returns True when the confirm succeeded (the caller may reset
-    its own widgets before the rerun happens).
+    its own widgets before the rerun happens). `pages` are the PageSpecs to link to afterwards
+    (`pages_registry.pages_for(preview)`: navigation is the registry's, so ui need not import it).
     """
     import logging
 
@@ -287,7 +289,7 @@ def preview_and_confirm(
         st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
         st.stop()
     clear_caches()
-    st.session_state[done_key] = {"message": message(results), "pages": imports.pages_for(preview)}
+    st.session_state[done_key] = {"message": message(results), "pages": pages}
     st.session_state.pop(state_key, None)
     return True
 
