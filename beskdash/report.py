@@ -440,9 +440,8 @@ def file_name(plan_id: str, period: str | None, fmt_: str) -> str:
     return "-".join(x for x in ("ledelsesinformation", plan_id, period) if x) + f".{fmt_}"
 
 
-def render(store: Store, plan_id: str, fmt_: str = "html", period: str | None = None,
-           plans_version: str = "") -> bytes:
-    """The report as file bytes. (`plans_version` only keys the pages' cache.)"""
+def render(store: Store, plan_id: str, fmt_: str = "html", period: str | None = None) -> bytes:
+    """The report as file bytes."""
     if fmt_ not in FORMATS:
         raise ReportError(f"ukendt format '{fmt_}' (brug {' eller '.join(FORMATS)})")
     document = to_html(build(store, plan_id, period))

@@ -151,11 +151,6 @@ def _missing_after(after: str, suppressed: int = 0, incomplete: int = 0, baselin
     return text
 
 
-def status_sentence(r: GoalResult) -> str:
-    """`kan ikke vurderes: mangler data efter 2019`."""
-    return f"{r.status}: {r.reason}"
-
-
 # --- The gap ------------------------------------------------------------------------------
 
 def gap_sentence(r: GoalResult) -> str:
