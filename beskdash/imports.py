@@ -328,10 +328,8 @@ def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePre
             meta = SourceMeta(key, r["title"], _none(r["publisher"]), _none(r["licence"]), _none(r["origin"]),
                               r["kind"])
         sources[key] = meta
-    earlier = store.query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
-                          [sha])["id"].tolist()
     return FilePreview(name, sha, len(raw), rr.fmt, frame, sources, problems, warnings, rr.skipped, {},
-                       [int(i) for i in earlier])
+                       store.active_imports_with_sha(sha))
 
 
 def _across_files(previews: list[FilePreview]) -> list[Problem]:
@@ -420,23 +418,10 @@ def history(store: Store, limit: int = 200) -> pd.DataFrame:
 
 def undo(store: Store, import_id: int) -> int:
     """Restore exactly what import `import_id` replaced; returns the number of figures restored."""
-    row = store.query("SELECT username FROM imports WHERE id = ?", [import_id])
-    if len(row) and row["username"].iloc[0] == "build":
+    if store.import_user(import_id) == "build":
         raise UndoError(f"Import {import_id} er en del af den indbyggede database (build) og kan ikke fortrydes "
                         "her — byg databasen igen i stedet.")
     return store.undo(import_id)
-
-
-def pages_for(preview: Preview) -> list[Any]:
-    """The pages whose figures an import changes (PageSpecs of existing pages), for links after confirming."""
-    from beskdash.pages_registry import PAGES
-    from beskdash.paths import ROOT
-
-    areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
-    paths = {"overblik"}
-    if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
-        paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
-    return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]
 
 
 def undo_choices(store: Store) -> dict[int, str]:

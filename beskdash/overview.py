@@ -20,23 +20,7 @@ def latest_by_benefit(store: Store, area_code: str) -> pd.DataFrame:
     Columns: benefit, benefit_label, measure, measure_label, period, value, national_value,
     source, source_title, ref, note. Benefits in taxonomy order; population groups last.
     """
-    df = store.query(
-        """
-        WITH latest AS (
-            SELECT *, row_number() OVER (PARTITION BY benefit, measure, source
-                                         ORDER BY period_end DESC, period_kind) AS rn
-            FROM observations WHERE area_code = ? AND value IS NOT NULL
-        )
-        SELECT l.benefit, l.measure, l.period, l.value, n.value AS national_value, l.source,
-               s.title AS source_title, l.ref, l.note
-        FROM latest l
-        LEFT JOIN observations n ON n.area_code = ? AND n.benefit = l.benefit
-             AND n.measure = l.measure AND n.period = l.period AND n.source = l.source
-        JOIN sources s ON s.key = l.source
-        WHERE l.rn = 1
-        """,
-        [area_code, NATIONAL],
-    )
+    df = store.latest_per_benefit(area_code, NATIONAL)
     if df.empty:
         return df
     order = {k: i for i, k in enumerate(taxonomy.get().benefits)}

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from beskdash import exports, goals, report
+from beskdash.status import Status
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
 from tests.conftest import needs_dst, run_cli
@@ -54,7 +55,7 @@ def test_every_goal_is_in_the_report_with_its_status_figures_and_sources(reports
     for g, r in zip(plan.goals, results, strict=True):
         assert g.title in text  # its section heading
         assert say.summary_for(plan, r) in text  # the sentence that opens it
-        assert say.status_label(r.status) in text and r.reason in text
+        assert r.status.label in text and say.reason(r) in text
         for cell in say.summary_row(r).values():  # its row of the summary table
             assert cell in text
         for line in exports.source_lines(ro_store, list(r.sources)):
@@ -148,7 +149,7 @@ def test_a_period_judges_with_what_was_known_then(ro_store: object) -> None:
     rep = report.build(ro_store, "alleroed-2022", "2021K1", today=DAY)
     r = next(x for x in rep.results if x.goal_id == "rm3-ledige-over-1-aar")
     # July 2021 is after the period: the latest is December 2020, and two values are too few for a trend
-    assert (r.latest, r.latest_period, r.status) == (53.0, "2020M12", goals.KAN_IKKE)
+    assert (r.latest, r.latest_period, r.status) == (53.0, "2020M12", Status.KAN_IKKE)
     assert rep.benchmark.comparison.periods[-1] == "2021Q1"
     assert rep.period_text == "Data til og med 1.\u00a0kvt. 2021"
     doc = report.to_html(rep)

@@ -96,3 +96,15 @@ def test_read_queries_are_deterministic(ro_store: Store) -> None:
     assert list(a["area_code"].unique()) == ["201", "223"]
     assert a.equals(ro_store.observations(areas=["223", "201"], sources=["dst:AUK01"], period_from="2019K1",
                                           period_to="2019Q4"))
+
+
+def test_named_reads_for_imports_and_counts(store: Store) -> None:
+    n = store.count_observations()
+    assert n == len(store.observations())
+    assert store.import_user(1) == "build" and store.import_user(10_000) is None
+    res = store.apply(_frame([("201", "2026Q1", 20.0)]), SRC, username="anna", file_name="nyt.csv",
+                      sha256="abc", fmt="test")
+    assert store.count_observations() == n + 1
+    assert store.active_imports_with_sha("abc") == [res.import_id] and store.import_user(res.import_id) == "anna"
+    store.undo(res.import_id)
+    assert store.active_imports_with_sha("abc") == []
