@@ -19,12 +19,6 @@ from beskdash.fmt import number
 # More problems than this per file are summarised: nobody reads a million messages.
 MAX_PROBLEMS = 200
 
-import numpy as np
-import pandas as pd
-
-from beskdash import taxonomy
-from beskdash.fmt import number
-
 
 @dataclass(frozen=True)
 class Problem:
