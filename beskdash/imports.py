@@ -416,13 +416,15 @@ def history(store: Store, limit: int = 200) -> pd.DataFrame:
     })
 
 
-def undo(store: Store, import_id: int) -> int:
-    """Restore exactly what import `import_id` replaced; returns the number of figures restored."""
+def undo(store: Store, import_id: int, username: str = "ukendt") -> int:
+    """Restore exactly what import `import_id` replaced; returns the number of figures restored.
+
+    `username` (who undoes it) goes into the audit log."""
     row = store.query("SELECT username FROM imports WHERE id = ?", [import_id])
     if len(row) and row["username"].iloc[0] == "build":
         raise UndoError(f"Import {import_id} er en del af den indbyggede database (build) og kan ikke fortrydes "
                         "her — byg databasen igen i stedet.")
-    return store.undo(import_id)
+    return store.undo(import_id, username)
 
 
 def pages_for(preview: Preview) -> list[Any]:
