@@ -11,6 +11,8 @@ import pandas as pd
 from beskdash.exports import Document
 from beskdash.store import Store
 
+SHOWN = 200  # rows on the page; the download has them all
+
 ACTIONS = {
     "login": "Login",
     "login-fejl": "Mislykket login",

@@ -16,7 +16,10 @@ who = c1.selectbox("Bruger", ["", *logbook.users(store)], format_func=lambda u: 
 actions = c2.multiselect("Handlinger", list(logbook.ACTIONS), format_func=logbook.action_label,
                          key="logbog_handlinger", placeholder="Alle handlinger")
 doc = logbook.document(store, who or None, actions or None)
-ui.dataframe(doc.table)
+shown = doc.table.head(logbook.SHOWN)
+ui.table(shown, alt="Logbogen: tidspunkt, bruger, handling, detaljer og import for hver handling")
+if len(doc.table) > len(shown):
+    st.caption(f"Viser de {len(shown)} nyeste af {len(doc.table)} handlinger; hent filen for hele logbogen.")
 d1, d2 = st.columns(2)
 d1.download_button("Hent som CSV (Excel)", exports.excel_csv(doc), "beskdash-logbog.csv", "text/csv",
                    key="logbog_csv")

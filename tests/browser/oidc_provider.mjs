@@ -1,5 +1,5 @@
 // A real OpenID Connect provider (npm oidc-provider, OpenID-certified) for the browser tests, on 127.0.0.1 only.
-// Usage: node provider.mjs PORT REDIRECT_URI CLIENT_ID CLIENT_SECRET
+// Usage: node oidc_provider.mjs PORT REDIRECT_URI CLIENT_ID CLIENT_SECRET
 // Accounts: "anna" (group beskdash-analytikere) and "rolf" (no group). The built-in development login form
 // takes the account name; the password field is not checked (dev interactions), which is what a test wants.
 import Provider from 'oidc-provider';
@@ -13,6 +13,7 @@ const ACCOUNTS = {
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [{
     client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri],
+    post_logout_redirect_uris: [redirectUri],
     grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
   }],
   async findAccount(ctx, id) {
