@@ -8,11 +8,12 @@ from beskdash.store.core import (
     Batch,
     Diff,
     ImportResult,
+    PlanVersionStale,
     SourceMeta,
     Store,
     StoreBusy,
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportResult", "SourceMeta", "Store", "StoreBusy",
-           "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportResult", "PlanVersionStale", "SourceMeta", "Store",
+           "StoreBusy", "UndoError"]
