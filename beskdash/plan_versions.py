@@ -331,3 +331,13 @@ def problems_by_field(problems: list[str], name: str) -> dict[str, list[str]]:
             path, why = "", rest
         out.setdefault(path, []).append(why)
     return out
+
+
+def undoable(store: Store) -> list[str]:
+    """The plans with a stored version to go back from."""
+    return store.current_plan_versions()["plan_id"].tolist()
+
+
+def draft_of(plan: Plan) -> dict:
+    """A plan as the data the form edits."""
+    return plan.model_dump(mode="json", exclude_none=True)
