@@ -431,8 +431,9 @@ class Store(Reads):
                     f"Planen {plan_id} er ændret af en anden, siden forhåndsvisningen blev lavet. Intet er gemt; "
                     "se den nye version og prøv igen."
                 )
-            version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM plan_versions WHERE plan_id = ?",
-                                  [plan_id]).fetchone()[0]
+            row = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM plan_versions WHERE plan_id = ?",
+                              [plan_id]).fetchone()
+            version = int(row[0]) if row else 1
             cur.execute(
                 "INSERT INTO plan_versions VALUES (nextval('plan_version_ids'), ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [plan_id, version, datetime.now(), username, summary, yaml_text],
@@ -499,7 +500,7 @@ class PlanVersionStale(RuntimeError):
 def _current_plan_version(cur: duckdb.DuckDBPyConnection, plan_id: str) -> int:
     row = cur.execute("SELECT max(version) FROM plan_versions WHERE plan_id = ? AND undone_at IS NULL",
                       [plan_id]).fetchone()
-    return int(row[0] or 0)
+    return int(row[0] or 0) if row else 0
 
 
 # The stores open in this process, oldest first: the goal engine loads analysts' plans from the
