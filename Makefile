@@ -27,8 +27,10 @@ chromium:
 	  echo "Installerer Debians chromium til browsertestene …"; \
 	  apt-get update -q && apt-get install -y -q chromium; }
 
+# data/dst/ is not in the repository: `--fill-dst` copies ../shared/data/dst/ when it is beside the
+# checkout, else fetches from StatBank when online, else the build says the plans' own figures are shown.
 build: $(VENV)/.installed
-	$(PY) -m beskdash build
+	$(PY) -m beskdash build --fill-dst
 
 run: build
 	$(PY) -m beskdash serve --server.port $(PORT)

@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from beskdash import taxonomy
+from beskdash import goals, markup, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import Store, StoreBusy
+from beskdash.text import goals as say_goals
 
 T = TypeVar("T")
 
@@ -224,9 +225,7 @@ def show_done(done_key: str) -> None:
     """The result of the last confirmed import, with links to the pages that changed."""
     done = st.session_state.pop(done_key, None)
     if done:
-        from beskdash.text.goals import escape_md
-
-        st.success(escape_md(done["message"]))  # file names are the analyst's text, never markup
+        st.success(markup.escape_md(done["message"]))  # file names are the analyst's text, never markup
         st.write("Se de nye tal:")
         for page in done["pages"]:
             st.page_link(page.file, label=page.title, icon=page.icon)
@@ -241,6 +240,7 @@ def preview_and_confirm(
     state_key: str,
     done_key: str,
     noop_text: str,
+    pages: list[Any],
     rejected_hint: str = "",
     log_name: str = "beskdash.import",
 ) -> bool:
@@ -248,16 +248,16 @@ def preview_and_confirm(
 
     On confirm: apply in one transaction, clear the caches, remember the result under
     `done_key` and rerun. Returns True when the confirm succeeded (the caller may reset
-    its own widgets before the rerun happens).
+    its own widgets before the rerun happens). `pages` are the PageSpecs to link to afterwards
+    (`pages_registry.pages_for(preview)`: navigation is the registry's, so ui need not import it).
     """
     import logging
 
     from beskdash import imports
-    from beskdash.text.goals import escape_md
 
     st.header("Forhåndsvisning")
     for f in preview.files:
-        st.subheader(escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
+        st.subheader(markup.escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
         st.text("\n".join(f.lines()))
     if preview.problems:
         st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen. "
@@ -289,7 +289,7 @@ def preview_and_confirm(
         st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
         st.stop()
     clear_caches()
-    st.session_state[done_key] = {"message": message(results), "pages": imports.pages_for(preview)}
+    st.session_state[done_key] = {"message": message(results), "pages": pages}
     st.session_state.pop(state_key, None)
     return True
 
@@ -299,14 +299,12 @@ def preview_and_confirm(
 def choose_plan(key: str) -> str:
     """The plan selector of the goal pages (default from the URL's `plan`); stops the page with
     a Danish message when a plan file does not follow the schema."""
-    from beskdash import goals
-
     problem = goals.plans_problem()
     if problem:
         st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):"
                  "\n\n" + problem)
         st.stop()
-    choices = dict(goals.plan_choices())
+    choices = dict(say_goals.plan_choices())
     ids = list(choices)
     return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
                         format_func=choices.get, key=key)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import imports, ui
+from beskdash import imports, pages_registry, ui
 from beskdash.store import UndoError
 
 ui.require_analyst()
@@ -39,6 +39,7 @@ if files:
         state_key="upload_preview",
         done_key="upload_done",
         noop_text="Intet at ændre: databasen har allerede alle tallene i filerne. Intet bliver skrevet.",
+        pages=pages_registry.pages_for(preview),
         rejected_hint="Ret filen, og upload den igen.",
         log_name="beskdash.upload",
     )

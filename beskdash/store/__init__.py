@@ -7,6 +7,7 @@ from beskdash.store.core import (
     TIDY,
     Batch,
     Diff,
+    ImportBusy,
     ImportResult,
     PlanVersionStale,
     SourceMeta,
@@ -15,5 +16,5 @@ from beskdash.store.core import (
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportResult", "PlanVersionStale", "SourceMeta", "Store",
-           "StoreBusy", "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult", "PlanVersionStale", "SourceMeta",
+           "Store", "StoreBusy", "UndoError"]

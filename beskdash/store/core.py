@@ -8,6 +8,7 @@ failed statement would silently roll back).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import threading
@@ -82,6 +83,14 @@ class StoreBusy(RuntimeError):
     """Another process holds the database file; the message is Danish."""
 
 
+class ImportBusy(StoreBusy):
+    """Another import (or undo) is being written; the message is Danish. Raised at once, never waited for."""
+
+
+IMPORT_BUSY = ("En anden import er i gang og skrives til databasen lige nu. Vent, til den er færdig, og se "
+               "forhåndsvisningen igen, før du bekræfter.")
+
+
 class UndoError(RuntimeError):
     """An import that cannot be undone (already undone, or changed since); Danish message."""
 
@@ -149,6 +158,9 @@ class Store(Reads):
         self.path = Path(path)
         self.read_only = read_only
         self._write_lock = threading.Lock()
+        self._import_lock = threading.RLock()  # one import or undo at a time in this process
+        self._import_depth = 0
+        self._import_file: int | None = None
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -192,6 +204,31 @@ class Store(Reads):
                 cur.execute("COMMIT")
             finally:
                 cur.close()
+
+    @contextmanager
+    def import_lock(self) -> Iterator[None]:
+        """Hold the right to write an import or undo, or raise ImportBusy at once.
+
+        Within a process, a second analyst's confirmation would otherwise queue behind the write lock
+        for as long as the first import takes; across processes (the CLI beside a writer that has the
+        file open read-only, say) an advisory lock on `<db>.import.lock` does the same. Re-entrant, so
+        a caller may check the data version under the lock and then apply.
+        """
+        if not self._import_lock.acquire(blocking=False):
+            raise ImportBusy(IMPORT_BUSY)
+        try:
+            if self._import_depth == 0:
+                self._import_file = _lock_file(self.path.with_name(self.path.name + ".import.lock"))
+            self._import_depth += 1
+            try:
+                yield
+            finally:
+                self._import_depth -= 1
+                if self._import_depth == 0 and self._import_file is not None:
+                    os.close(self._import_file)  # closing releases the flock
+                    self._import_file = None
+        finally:
+            self._import_lock.release()
 
     def _sync_taxonomy(self) -> None:
         """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
@@ -282,8 +319,9 @@ class Store(Reads):
 
         Nothing is recorded for a file that changes nothing. With `replace_source`, rows of
         the same source written by earlier builds and absent from the frame are removed.
+        Raises ImportBusy while another import is being written.
         """
-        with self.transaction() as cur:
+        with self.import_lock(), self.transaction() as cur:
             results = [self._apply(cur, b, username) for b in batches]
             if _fail_after_observations:  # fault-injection hook for the tests
                 raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
@@ -362,7 +400,7 @@ class Store(Reads):
 
     def undo(self, import_id: int) -> int:
         """Restore exactly what import `import_id` replaced; returns rows restored."""
-        with self.transaction() as cur:
+        with self.import_lock(), self.transaction() as cur:
             row = cur.execute("SELECT undone_at FROM imports WHERE id = ?", [import_id]).fetchone()
             if row is None:
                 raise UndoError(f"Import {import_id} findes ikke.")
@@ -510,6 +548,17 @@ _OPEN: list[weakref.ref[Store]] = []
 
 def open_stores() -> list[Store]:
     return [s for r in _OPEN if (s := r()) is not None]
+
+
+def _lock_file(path: Path) -> int:
+    """An exclusive advisory lock on `path`, taken without waiting; ImportBusy if another process holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ImportBusy(IMPORT_BUSY) from None
+    return fd
 
 
 def _prepare(frame: pd.DataFrame) -> pa.Table:
