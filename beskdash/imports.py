@@ -416,12 +416,14 @@ def history(store: Store, limit: int = 200) -> pd.DataFrame:
     })
 
 
-def undo(store: Store, import_id: int) -> int:
-    """Restore exactly what import `import_id` replaced; returns the number of figures restored."""
+def undo(store: Store, import_id: int, username: str = "ukendt") -> int:
+    """Restore exactly what import `import_id` replaced; returns the number of figures restored.
+
+    `username` (who undoes it) goes into the audit log."""
     if store.import_user(import_id) == "build":
         raise UndoError(f"Import {import_id} er en del af den indbyggede database (build) og kan ikke fortrydes "
                         "her — byg databasen igen i stedet.")
-    return store.undo(import_id)
+    return store.undo(import_id, username)
 
 
 def undo_choices(store: Store) -> dict[int, str]:

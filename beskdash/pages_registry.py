@@ -42,6 +42,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/datakvalitet.py", "Datakvalitet", "datakvalitet", ":material/fact_check:"),
     PageSpec("pages/upload.py", "Upload", "upload", ":material/upload:", visible=_analyst),
     PageSpec("pages/hent.py", "Hent data", "hent", ":material/cloud_download:", visible=_analyst),
+    PageSpec("pages/logbog.py", "Logbog", "logbog", ":material/history:", visible=_analyst),
     PageSpec("pages/login.py", "Log ind", "login", ":material/login:"),
 ]
 

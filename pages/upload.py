@@ -57,7 +57,7 @@ if choices:
     chosen = st.selectbox("Fortryd en import", list(choices), format_func=lambda i: choices[i])
     if st.button("Fortryd import"):
         try:
-            n = imports.undo(store, chosen)
+            n = imports.undo(store, chosen, ui.current_user() or "ukendt")
         except UndoError as e:
             st.error(str(e))
         else:

@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS published_changes (
     measure VARCHAR NOT NULL, period VARCHAR NOT NULL, base_period VARCHAR NOT NULL,
     value DOUBLE NOT NULL, printed VARCHAR NOT NULL, seed_file VARCHAR NOT NULL,
     seed_section VARCHAR NOT NULL, note VARCHAR);
+-- The audit log: who did what, when (logins, failed logins, imports, undos, own figures, plan versions).
+-- Written in the same transaction as the change it records, so the log never claims what did not happen.
+CREATE SEQUENCE IF NOT EXISTS event_ids START 1;
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'), happened_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL,
+    action VARCHAR NOT NULL, detail VARCHAR NOT NULL DEFAULT '', import_id INTEGER);
 """
 
 
@@ -230,6 +236,16 @@ class Store(Reads):
         finally:
             self._import_lock.release()
 
+    def log_event(self, username: str, action: str, detail: str = "") -> None:
+        """Record an action that changes no data (a login, a failed login, a logout) in the audit log.
+
+        A read-only store (a replica) records nothing: its pages need no login.
+        """
+        if self.read_only:
+            return
+        with self.transaction() as cur:
+            _event(cur, username, action, detail)
+
     def _sync_taxonomy(self) -> None:
         """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
         tax = taxonomy.get()
@@ -323,6 +339,10 @@ class Store(Reads):
         """
         with self.import_lock(), self.transaction() as cur:
             results = [self._apply(cur, b, username) for b in batches]
+            for b, r in zip(batches, results):
+                if r.import_id is not None:
+                    _event(cur, username, "import", f"{b.file_name}: {r.diff.new} nye, {r.diff.changed} ændrede, "
+                           f"{r.diff.removed} fjernede", r.import_id)
             if _fail_after_observations:  # fault-injection hook for the tests
                 raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
             _fault("before-commit")
@@ -398,8 +418,8 @@ class Store(Reads):
         cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
-    def undo(self, import_id: int) -> int:
-        """Restore exactly what import `import_id` replaced; returns rows restored."""
+    def undo(self, import_id: int, username: str = "ukendt") -> int:
+        """Restore exactly what import `import_id` replaced; returns rows restored. `username`: who undid it."""
         with self.import_lock(), self.transaction() as cur:
             row = cur.execute("SELECT undone_at FROM imports WHERE id = ?", [import_id]).fetchone()
             if row is None:
@@ -451,6 +471,7 @@ class Store(Reads):
             _fix_period_columns(cur)
             n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
+            _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
             return int(n)
 
     # --- plan versions (analysts' plans; beskdash.plan_versions holds the rules) ------------
@@ -559,6 +580,11 @@ def _lock_file(path: Path) -> int:
         os.close(fd)
         raise ImportBusy(IMPORT_BUSY) from None
     return fd
+
+def _event(cur: duckdb.DuckDBPyConnection, username: str, action: str, detail: str = "",
+           import_id: int | None = None) -> None:
+    cur.execute("INSERT INTO events (happened_at, username, action, detail, import_id) VALUES (?, ?, ?, ?, ?)",
+                [datetime.now(), username, action, detail, import_id])
 
 
 def _prepare(frame: pd.DataFrame) -> pa.Table:

@@ -156,6 +156,23 @@ class Reads:
             """
         )
 
+    # --- audit log ---
+
+    def events(self, username: str | None = None, actions: list[str] | None = None,
+               limit: int | None = None) -> pd.DataFrame:
+        """The audit log, newest first: id, happened_at, username, action, detail, import_id."""
+        where, params = [], []
+        if username:
+            where.append("username = ?")
+            params.append(username)
+        if actions:
+            where.append(f"action IN ({', '.join('?' * len(actions))})")
+            params.extend(actions)
+        sql = ("SELECT id, happened_at, username, action, detail, import_id FROM events"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
+               + (f" LIMIT {int(limit)}" if limit else ""))
+        return self.query(sql, params)
+
     # --- plan versions ---
 
     def plan_data_version(self) -> int:
