@@ -27,13 +27,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 
 import pandas as pd
 
-from beskdash import periods, taxonomy
-from beskdash.paths import PLANS_DIR
-from beskdash.plans import FocusArea, Goal, Plan, PlanError, load_plans, minister_goals
+from beskdash import periods, plan_versions, taxonomy
+from beskdash.plans import FocusArea, Goal, Plan, PlanError, minister_goals
 from beskdash.status import Status
 from beskdash.store import Store
 
@@ -120,18 +118,9 @@ class GoalResult:
 
 # --- Plans ---------------------------------------------------------------------------------
 
-def plans() -> dict[str, Plan]:
-    """Every plan by id; re-read only when a plan file changes."""
-    return _plans_cached(_plans_signature())
-
-
-def _plans_signature() -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(PLANS_DIR.glob("*.yaml")))
-
-
-@lru_cache(maxsize=2)
-def _plans_cached(signature: tuple) -> dict[str, Plan]:
-    return load_plans()
+def plans(store: Store | None = None) -> dict[str, Plan]:
+    """Every plan by id: shipped and analysts' stored versions, through one loader (plan_versions)."""
+    return plan_versions.current(store)
 
 
 def plans_problem() -> str | None:
@@ -144,8 +133,8 @@ def plans_problem() -> str | None:
 
 
 def plans_version() -> str:
-    """Changes when a plan file changes: part of the cache key of the pages' goal queries."""
-    return str(hash(_plans_signature()))
+    """Changes when a plan file or a stored plan version changes: part of the cache key of the pages' goal queries."""
+    return plan_versions.version_key()
 
 
 def unit_of(goal: Goal) -> str:
@@ -396,13 +385,13 @@ def observations_for(store: Store, plan: Plan, until: str | None = None) -> pd.D
 def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: str | None = None) -> list[GoalResult]:
     """Every goal of one plan, in the plan's order, with data up to `until` (default: all).
     (`plans_version` only keys the pages' cache.)"""
-    plan = plans()[plan_id]
+    plan = plans(store)[plan_id]
     obs = observations_for(store, plan, until)
     return [evaluate(plan, g, obs) for g in plan.goals]
 
 
 def evaluate_all(store: Store, plan_id: str | None = None) -> list[GoalResult]:
-    ids = [plan_id] if plan_id else list(plans())
+    ids = [plan_id] if plan_id else list(plans(store))
     return [r for pid in ids for r in evaluate_plan(store, pid)]
 
 
@@ -419,7 +408,7 @@ def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "
                 until: str | None = None) -> GoalDetail:
     """One goal's result with its series, with data up to `until` (default: all).
     (`plans_version` only keys the pages' cache.)"""
-    plan = plans()[plan_id]
+    plan = plans(store)[plan_id]
     goal = next(g for g in plan.goals if g.id == goal_id)
     obs = observations_for(store, plan, until)
     res = evaluate(plan, goal, obs)

@@ -381,3 +381,22 @@ def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, li
     with d5.popover("Kopiér link"):
         st.caption(link_help)
         st.code(permalink, language=None, wrap_lines=True)
+
+
+# --- Plans: the goal engine loads analysts' plan versions from this process's store --------------
+
+def _plans_store() -> Store | None:
+    """In a page run, the page's store (so every process sees the plans in its database); elsewhere
+    (the CLI, library tests) plan_versions falls back to the store open in the process."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return store() if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+def _use_plans_store() -> None:
+    from beskdash import plan_versions
+
+    plan_versions.use_store(_plans_store)
+
+
+_use_plans_store()

@@ -12,10 +12,10 @@ from beskdash.text import goals as say
 
 
 def cmd_goals(args: argparse.Namespace) -> None:
-    known = list(goals.plans())
-    if args.plan and args.plan not in known:
-        raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(known)}")
     with open_store(args, read_only=True) as store:
+        known = list(goals.plans(store))  # shipped and stored plans
+        if args.plan and args.plan not in known:
+            raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(known)}")
         results = goals.evaluate_all(store, args.plan)
     if args.format == "json":
         json.dump([say.result_row(r) for r in results], sys.stdout, ensure_ascii=False, indent=2)

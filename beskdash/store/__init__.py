@@ -9,11 +9,12 @@ from beskdash.store.core import (
     Diff,
     ImportBusy,
     ImportResult,
+    PlanVersionStale,
     SourceMeta,
     Store,
     StoreBusy,
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult", "SourceMeta", "Store",
-           "StoreBusy", "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult", "PlanVersionStale", "SourceMeta",
+           "Store", "StoreBusy", "UndoError"]

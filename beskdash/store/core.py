@@ -12,6 +12,7 @@ import fcntl
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -173,11 +174,13 @@ class Store(Reads):
         except (duckdb.IOException, duckdb.ConnectionException) as e:
             raise StoreBusy(_busy_message(self.path, e)) from None
         if not read_only:
-            self._con.execute(SCHEMA)
+            self._con.execute(SCHEMA + PLAN_VERSIONS_SCHEMA)
             self._sync_taxonomy()
+        _OPEN.append(weakref.ref(self))
 
     def close(self) -> None:
         self._con.close()
+        _OPEN[:] = [r for r in _OPEN if r() not in (None, self)]
 
     def __enter__(self) -> Store:
         return self
@@ -471,6 +474,42 @@ class Store(Reads):
             _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
             return int(n)
 
+    # --- plan versions (analysts' plans; beskdash.plan_versions holds the rules) ------------
+
+    def add_plan_version(self, plan_id: str, yaml_text: str | None, *, username: str, summary: str,
+                         expected_current: int | None) -> int:
+        """Store a new version of `plan_id` (`yaml_text` None: the plan is removed); returns its number.
+
+        `expected_current` is the version number the analyst's preview was made against (0: none stored
+        yet); when another version was saved or undone since, nothing is written (PlanVersionStale).
+        """
+        with self.transaction() as cur:
+            current = _current_plan_version(cur, plan_id)
+            if expected_current is not None and current != expected_current:
+                raise PlanVersionStale(
+                    f"Planen {plan_id} er ændret af en anden, siden forhåndsvisningen blev lavet. Intet er gemt; "
+                    "se den nye version og prøv igen."
+                )
+            row = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM plan_versions WHERE plan_id = ?",
+                              [plan_id]).fetchone()
+            version = int(row[0]) if row else 1
+            cur.execute(
+                "INSERT INTO plan_versions VALUES (nextval('plan_version_ids'), ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [plan_id, version, datetime.now(), username, summary, yaml_text],
+            )
+            return int(version)
+
+    def undo_plan_version(self, plan_id: str, *, username: str) -> int:
+        """Mark the current stored version of `plan_id` undone (its row stays in the history);
+        returns the version number undone."""
+        with self.transaction() as cur:
+            current = _current_plan_version(cur, plan_id)
+            if not current:
+                raise UndoError(f"Planen {plan_id} har ingen gemt version at fortryde.")
+            cur.execute("UPDATE plan_versions SET undone_at = ?, undone_by = ? WHERE plan_id = ? AND version = ?",
+                        [datetime.now(), username, plan_id, current])
+            return current
+
     def snapshot(self, path: str | Path) -> Path:
         """A consistent copy of the whole database as a new file, taken while this process goes on serving.
 
@@ -498,6 +537,38 @@ class Store(Reads):
                 cur.close()
         os.replace(tmp, dst)
         return dst
+
+
+# --- plan versions ------------------------------------------------------------------------
+# Analysts' plans, one row a saved version: who, when, what changed, the whole YAML (NULL: the plan
+# was removed). Undo marks a row undone and keeps it, so the history shows every step. `build` never
+# touches this table.
+PLAN_VERSIONS_SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS plan_version_ids START 1;
+CREATE TABLE IF NOT EXISTS plan_versions (
+    id INTEGER PRIMARY KEY, plan_id VARCHAR NOT NULL, version INTEGER NOT NULL,
+    saved_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL, summary VARCHAR NOT NULL, yaml VARCHAR,
+    undone_at TIMESTAMP, undone_by VARCHAR, UNIQUE (plan_id, version));
+"""
+
+
+class PlanVersionStale(RuntimeError):
+    """The plan changed between preview and save; Danish message."""
+
+
+def _current_plan_version(cur: duckdb.DuckDBPyConnection, plan_id: str) -> int:
+    row = cur.execute("SELECT max(version) FROM plan_versions WHERE plan_id = ? AND undone_at IS NULL",
+                      [plan_id]).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+# The stores open in this process, oldest first: the goal engine loads analysts' plans from the
+# newest when a caller names none (beskdash.plan_versions.default_store).
+_OPEN: list[weakref.ref[Store]] = []
+
+
+def open_stores() -> list[Store]:
+    return [s for r in _OPEN if (s := r()) is not None]
 
 
 def _lock_file(path: Path) -> int:

@@ -28,7 +28,7 @@ class Reads:
     def version(self) -> int:
         """Changes whenever data changes: part of every cached query's key."""
         df = self.query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM imports")
-        return int(df["v"].iloc[0])
+        return int(df["v"].iloc[0]) + self.plan_data_version()
 
     def observations(
         self,
@@ -172,3 +172,34 @@ class Reads:
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
                + (f" LIMIT {int(limit)}" if limit else ""))
         return self.query(sql, params)
+
+    # --- plan versions ---
+
+    def plan_data_version(self) -> int:
+        """Grows with every saved or undone plan version (0 without any): part of `version()`."""
+        try:
+            df = self.query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM plan_versions")
+        except duckdb.CatalogException:  # a read-only database built before plan versions existed
+            return 0
+        return int(df["v"].iloc[0])
+
+    def plan_versions(self, plan_id: str | None = None) -> pd.DataFrame:
+        """Every stored version (of one plan), oldest first: plan_id, version, saved_at, username,
+        summary, yaml (None: removed), undone_at, undone_by."""
+        where = "WHERE plan_id = ?" if plan_id else ""
+        try:
+            return self.query(f"SELECT * EXCLUDE (id) FROM plan_versions {where} ORDER BY plan_id, version",
+                              [plan_id] if plan_id else [])
+        except duckdb.CatalogException:
+            return pd.DataFrame(columns=["plan_id", "version", "saved_at", "username", "summary", "yaml",
+                                         "undone_at", "undone_by"])
+
+    def current_plan_versions(self) -> pd.DataFrame:
+        """The newest version not undone of every stored plan: plan_id, version, saved_at, username, summary, yaml."""
+        try:
+            return self.query(
+                "SELECT plan_id, version, saved_at, username, summary, yaml FROM plan_versions "
+                "WHERE undone_at IS NULL QUALIFY version = max(version) OVER (PARTITION BY plan_id) ORDER BY plan_id"
+            )
+        except duckdb.CatalogException:
+            return pd.DataFrame(columns=["plan_id", "version", "saved_at", "username", "summary", "yaml"])
