@@ -497,6 +497,8 @@ class Store(Reads):
                 "INSERT INTO plan_versions VALUES (nextval('plan_version_ids'), ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [plan_id, version, datetime.now(), username, summary, yaml_text],
             )
+            _event(cur, username, "plan", f"{plan_id} version {version}: "
+                   + (summary if yaml_text is not None else "planen er fjernet"))
             return int(version)
 
     def undo_plan_version(self, plan_id: str, *, username: str) -> int:
@@ -508,6 +510,7 @@ class Store(Reads):
                 raise UndoError(f"Planen {plan_id} har ingen gemt version at fortryde.")
             cur.execute("UPDATE plan_versions SET undone_at = ?, undone_by = ? WHERE plan_id = ? AND version = ?",
                         [datetime.now(), username, plan_id, current])
+            _event(cur, username, "plan", f"{plan_id} version {current} er fortrudt")
             return current
 
     def snapshot(self, path: str | Path) -> Path:

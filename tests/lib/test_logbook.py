@@ -50,3 +50,13 @@ def test_logins_are_logged_and_readers_replicas_log_nothing(store: Store, built_
         assert "anna" not in set(ro.events()["username"])
     finally:
         ro.close()
+
+
+def test_plan_versions_and_their_undo_are_logged(store: Store) -> None:
+    v = store.add_plan_version("alleroed-2027", "id: alleroed-2027\n", username="anna", summary="ny plan",
+                               expected_current=0)
+    store.undo_plan_version("alleroed-2027", username="bo")
+    ev = store.events(actions=["plan"])
+    assert list(ev["username"][:2]) == ["bo", "anna"]
+    assert ev["detail"].iloc[1] == f"alleroed-2027 version {v}: ny plan"
+    assert ev["detail"].iloc[0] == f"alleroed-2027 version {v} er fortrudt"
