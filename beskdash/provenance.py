@@ -18,7 +18,7 @@ import csv
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,7 +78,9 @@ def index(text: str) -> Seed:
     starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     if starts[-1] == len(text) and len(starts) > 1:
         starts.pop()
-    flat, flat_at, prev_space = [], [], True
+    flat: list[str] = []
+    flat_at: list[int] = []
+    prev_space = True
     for i, c in enumerate(text):
         if c.isspace():
             if not prev_space:
@@ -146,7 +148,7 @@ def boundary_lines(s: Seed, section: str) -> list[int]:
     section, and a heading printed more than once heads a subsection (`Målsætning: Det vil vi opnå`
     under each theme), so neither ends one."""
     flat = _flat(section)
-    out = set()
+    out: set[int] = set()
     for i in _all(s.flat, flat):
         at = s.flat_at[i]
         if not s.text[s.line_starts[s.line_of(at) - 1]:at].strip():
@@ -161,14 +163,14 @@ class Location:
     inside: bool  # the quote lies in the section it names
 
 
-def locate(s: Seed, section: str, quote: str | None, other_sections: list[str] = ()) -> Location:
+def locate(s: Seed, section: str, quote: str | None, other_sections: list[str] | None = None) -> Location:
     """Where `section` and `quote` are printed. The quote is inside the section when it comes after the
     section's heading and no heading of another section the plan names comes between them."""
     own = heading_lines(s, section)
     if not quote:
         return Location(own[0] if own else None, None, bool(own))
     quotes = occurrences(s, quote)
-    others = sorted({h for o in other_sections if o != section for h in boundary_lines(s, o)})
+    others = sorted({h for o in other_sections or [] if o != section for h in boundary_lines(s, o)})
     for q in quotes:
         before = [h for h in own if h <= q[0]]
         if before and not any(before[-1] < g <= q[0] for g in others):
@@ -263,22 +265,19 @@ def references(plan: Plan) -> list[tuple[str, Ref]]:
 def for_ref(plan: Plan, ref: Ref, folder: Path | None = None) -> Provenance:
     """A plan reference, located in its seed where the seed is available."""
     file = ref.file or plan.seed_file
-    base = dict(plan_id=plan.id, publisher=plan.publisher, plan_title=plan.title, seed_file=file,
-                section=ref.section, quote=ref.quote)
+    base = Provenance(plan.id, plan.publisher, plan.title, file, ref.section, ref.quote, available=False)
     s = seed(file, folder)
     if s is None:
-        return Provenance(**base, available=False)
-    loc = locate(s, ref.section, ref.quote, plan_sections(plan))
-    return _located(base, s, loc)
+        return base
+    return _located(base, s, locate(s, ref.section, ref.quote, plan_sections(plan)))
 
 
-def _located(base: dict, s: Seed, loc: Location) -> Provenance:
-    at = loc.quote_lines or ((loc.section_line,) * 2 if loc.section_line else None)
+def _located(base: Provenance, s: Seed, loc: Location) -> Provenance:
+    at = loc.quote_lines or ((loc.section_line, loc.section_line) if loc.section_line else None)
     ctx = _context(s, *at) if at else ()
     if not loc.quote_lines:  # only the heading was found: show it unmarked
         ctx = tuple(ContextLine(c.number, c.text, False) for c in ctx)
-    return Provenance(**base, available=True, section_line=loc.section_line, quote_lines=loc.quote_lines,
-                      context=ctx)
+    return replace(base, available=True, section_line=loc.section_line, quote_lines=loc.quote_lines, context=ctx)
 
 
 def _plans() -> dict[str, Plan]:
@@ -301,11 +300,10 @@ def for_section(plan_id: str, seed_file: str, section: str, quote: str | None = 
     """A figure or statement printed in `section` of a plan (the audit's and the figures' references):
     located by its quote, else by the number as printed."""
     plan = _plans()[plan_id]
-    base = dict(plan_id=plan_id, publisher=plan.publisher, plan_title=plan.title, seed_file=seed_file,
-                section=section, quote=quote or printed)
+    base = Provenance(plan_id, plan.publisher, plan.title, seed_file, section, quote or printed, available=False)
     s = seed(seed_file, folder)
     if s is None:
-        return Provenance(**base, available=False)
+        return base
     if quote:
         loc = locate(s, section, quote, plan_sections(plan))
     elif printed:
@@ -427,3 +425,10 @@ def describe_data(d: DataSource) -> list[str]:
         sha = f", sha256 {i.sha256}" if i.sha256 else ""
         out.append(f"Import: {i.file_name}, af {i.username}, {i.imported_at}{sha}")
     return out
+
+
+def for_check(check: pd.Series) -> Provenance:
+    """An audit check's printed figure or statement (a row of `audit.checks_frame`)."""
+    quote = check.get("quote")
+    return for_section(str(check["plan"]), str(check["seed_file"]), str(check["table"]),
+                       quote=quote if isinstance(quote, str) and quote else None, printed=str(check["printed"]))
