@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from beskdash import compare, exports, fmt, goals, periods, taxonomy
+from beskdash import compare, exports, fmt, goals, periods, provenance, taxonomy
 from beskdash.charts import compare as compare_charts
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
@@ -366,7 +366,14 @@ def _sources_section(report: Report) -> str:
     return ("<section><h2>Kilder og licenser</h2>"
             "<p>Alle tal i rapporten kommer fra disse kilder; intet tal er rettet eller skønnet. Tal fra "
             "planerne er transskriberet som trykt, med henvisning til afsnit i planen.</p>"
-            f"{_table(df)}</section>")
+            f"{_table(df)}{_references(report)}</section>")
+
+
+def _references(report: Report) -> str:
+    """Where in the plan each goal is printed: publisher, plan, section, lines and quote, as `cite` says it."""
+    lines = dict.fromkeys(provenance.one_line(provenance.for_goal(report.plan.id, r.goal_id)) for r in report.results)
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return f'<h3>Henvisninger til planen</h3><ul class="source">{items}</ul>' if items else ""
 
 
 def _methods_section(report: Report) -> str:

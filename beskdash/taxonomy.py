@@ -5,7 +5,6 @@ Everything is read from `data/` (taxonomy.yaml, areas/), so a new label is a dat
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -97,8 +96,7 @@ def _load() -> Taxonomy:
         areas[a["code"]] = Area(a["code"], a["da"], a["en"], a["kind"], labels=tuple(a["labels"]))
         if a["kind"] == "region":
             region_by_name[a["da"]] = a["code"]
-    with open(DATA_DIR / "areas" / "kommuner.csv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter=";"))
+    rows = _kommuner_rows()
     for r in rows:
         name = r["landsdel"]
         code = slug(name)
@@ -137,6 +135,13 @@ def _load() -> Taxonomy:
             m_labels.setdefault(_norm(lab), m.key)
     return Taxonomy(areas, benefits, measures, changes, frozenset(_norm(x) for x in extra["not_areas"]),
                     area_labels, b_labels, m_labels)
+
+
+def _kommuner_rows() -> list[dict[str, str]]:
+    """data/areas/kommuner.yaml as rows (kode, navn, landsdel, region), in the file's order."""
+    k = yaml.safe_load((DATA_DIR / "areas" / "kommuner.yaml").read_text(encoding="utf-8"))
+    return [{"kode": code, "navn": name, "landsdel": ld, "region": k["landsdele"][ld]}
+            for code, name, ld in k["kommuner"]]
 
 
 def _measure(m: dict) -> Measure:

@@ -400,3 +400,33 @@ def _use_plans_store() -> None:
 
 
 _use_plans_store()
+
+
+# --- Provenance: the *Kilde* expander beside a figure --------------------------------------------
+
+def source_expander(refs: Any = (), data: Any = (), label: str = "Kilde") -> None:
+    """Where a figure comes from, one click away: for each plan reference (`provenance.Provenance`)
+    publisher, plan, section, quote as printed, its lines in the seed file and the passage around it with
+    the quote marked; for each imported source (`provenance.DataSource`) its licence and the imports."""
+    from beskdash import provenance
+
+    refs = [refs] if isinstance(refs, provenance.Provenance) else list(refs)
+    if not refs and not data:
+        return
+    with st.expander(label, icon=":material/menu_book:"):
+        for p in refs:
+            st.markdown(f"**{markup.escape_md(p.publisher)}: {markup.escape_md(p.plan_title)}**  \n"
+                        f"Afsnit: {markup.escape_md(p.section)}")
+            if p.quote:
+                st.markdown("> " + markup.escape_md(" ".join(p.quote.split())))
+            where = provenance.lines_text(p)
+            if not p.available:
+                st.caption(f"{p.seed_file}: planens tekst er ikke tilgængelig her.")
+            else:
+                st.caption(f"{p.seed_file}, {where}" if where else f"{p.seed_file}: citatet er ikke fundet i teksten.")
+            if p.context:
+                st.code("\n".join(f"{'»' if c.marked else ' '} {c.number:>4} │ {c.text}" for c in p.context),
+                        language=None)
+        for d in data:
+            for line in provenance.describe_data(d):
+                st.caption(markup.escape_md(line))

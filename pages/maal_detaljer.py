@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import goals, markup, ui
+from beskdash import goals, markup, provenance, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.text import goals as say
 
@@ -44,6 +44,7 @@ if not table.empty:
     st.subheader("Tallene")
     ui.dataframe(table)
 ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_period) if p])
+ui.source_expander(provenance.for_goal(plan_id, goal_id), ui.cached(provenance.data_sources)(list(r.sources)))
 
 st.subheader("Planens ordlyd")
 st.caption(say.seed_reference(r))

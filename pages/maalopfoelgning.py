@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import goals, markup, report, taxonomy, ui
+from beskdash import goals, markup, provenance, report, taxonomy, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
 from beskdash.text import goals as say
@@ -73,3 +73,5 @@ for focus_area, rows in groups:
                 st.caption(line)
             ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_period) if p])
             st.caption(say.seed_reference(r))
+            ui.source_expander(provenance.for_goal(plan_id, r.goal_id),
+                               ui.cached(provenance.data_sources)(list(r.sources)))

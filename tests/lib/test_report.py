@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from beskdash import exports, goals, report
+from beskdash import exports, goals, provenance, report
 from beskdash.status import Status
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
-from tests.conftest import needs_dst, run_cli
+from tests.conftest import needs_dst, needs_seeds, run_cli
 
 PLANS = ["alleroed-2022", "gladsaxe-2022", "ltk-2021", "ltk-2022", "rudersdal-2021"]
 DAY = dt.date(2026, 3, 31)
@@ -179,3 +179,14 @@ def test_cli_writes_the_report_and_refuses_bad_input(built_db: Path, tmp_path: P
     bad = tmp_path / "ikke.html"
     res = run_cli("report", "--plan", "findes-ikke", "--output", str(bad), db=built_db)
     assert res.returncode == 1 and "Fejl: Ukendt plan 'findes-ikke'" in res.stderr and not bad.exists()
+
+
+@needs_seeds
+def test_the_sources_list_every_reference_as_cite_does(reports: dict) -> None:
+    rep, doc = reports["ltk-2021"]
+    text = " ".join(_text(doc).split())
+    assert "Henvisninger til planen" in text
+    assert ("Lyngby-Taarbæk Kommune: Beskæftigelsesplan 2021, afsnit «Lyngby-Taarbæk Kommunes mål for "
+            "beskæftigelsesindsatsen i 2021», linje 242-244 i 001_a85bbdcae040444f.txt: »Det overordnede mål") in text
+    for r in rep.results:
+        assert provenance.one_line(provenance.for_goal("ltk-2021", r.goal_id)) in text

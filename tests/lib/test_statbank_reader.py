@@ -10,7 +10,7 @@ import pytest
 from beskdash.paths import ROOT
 from beskdash.readers import statbank
 from tests import statbank_fixtures
-from tests.conftest import SHARED_DST, dst_extract, needs_dst
+from tests.conftest import SHARED, dst_extract, needs_dst
 
 AUK01 = dst_extract("AUK01_en_2007Q1-2025Q4.csv")
 FOLK1AM = dst_extract("FOLK1AM_en_2021M10-2026M02.csv")
@@ -37,15 +37,19 @@ def danish_rendering(raw: bytes) -> bytes:
 
 
 def test_repository_holds_no_copy_of_shared_data() -> None:
-    """The extracts came from a third-party repository: no tracked file may equal one of ../shared/data/."""
+    """The extracts came from a third-party repository: no tracked file may equal one in ../shared/data/ or
+    ../shared/seeds/."""
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     files = [ROOT / p.decode() for p in tracked.split(b"\0") if p]
     sha = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file()}
     assert not list(ROOT.glob("data/dst/*.csv")) or "data/dst/*.csv" in (ROOT / ".gitignore").read_text()
-    # The third-party StatBank extracts and API recordings (data/areas/ is the product's own area list).
-    if not SHARED_DST.is_dir():
-        pytest.skip(f"needs the real StatBank extracts in {SHARED_DST} to compare against (absent)")
-    shared = {hashlib.sha256(f.read_bytes()).hexdigest(): f for f in SHARED_DST.rglob("*") if f.is_file()}
+    # Everything in ../shared/data/ (the extracts, the API recordings, the area list) and ../shared/seeds/
+    folders = [SHARED / "data", SHARED / "seeds"]
+    if not any(d.is_dir() for d in folders):
+        pytest.skip(f"needs {SHARED}/data and {SHARED}/seeds to compare against (absent)")
+    shared = {hashlib.sha256(f.read_bytes()).hexdigest(): f for d in folders if d.is_dir()
+              for f in d.rglob("*") if f.is_file()}
+    assert len(shared) > 5
     assert [str(shared[h]) for h in sha & set(shared)] == []
 
 
