@@ -11,9 +11,12 @@ import csv
 import io
 from pathlib import Path
 
-from beskdash.paths import DATA_DIR
+from beskdash.paths import DATA_DIR, ROOT
 
-AUK01 = DATA_DIR / "dst" / "AUK01_en_2007Q1-2025Q4.csv"
+_NAME = "AUK01_en_2007Q1-2025Q4.csv"
+# The real extract is never committed: data/dst/ once `make build` has filled it, else ../shared beside the checkout.
+AUK01 = next((p for p in (DATA_DIR / "dst" / _NAME, ROOT.parent / "shared" / "data" / "dst" / _NAME) if p.exists()),
+             DATA_DIR / "dst" / _NAME)
 # StatBank-style benefit labels the taxonomy maps (one series each).
 BENEFITS = ["A-dagpenge", "Kontanthjælp", "Uddannelseshjælp", "Integrationsydelse", "Sygedagpenge",
             "Jobafklaringsforløb", "Revalidering", "Ressourceforløb", "Ledighedsydelse", "Fleksjob",
