@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from beskdash import goals
+from beskdash import goals, plan_versions
 from beskdash.paths import ROOT
 
 PAGE = str(ROOT / "pages" / "maalopfoelgning.py")
@@ -125,10 +125,10 @@ def test_rudersdal_carries_the_unpublished_targets(page: AppTest) -> None:
 def test_a_broken_plan_file_is_reported_in_danish(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     from beskdash.plans import PlanError
 
-    def broken(signature: tuple) -> dict:
+    def broken(store: object = None) -> dict:
         raise PlanError(["alleroed-2022.yaml: goals[3].target.value: mangler (et absolut mål skal have en værdi)"])
 
-    monkeypatch.setattr(goals, "_plans_cached", broken)
+    monkeypatch.setattr(plan_versions, "current", broken)
     at = page.run()
     assert not at.exception
     assert "alleroed-2022.yaml: goals[3].target.value: mangler" in at.error[0].value

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from beskdash import auth, exports
 from beskdash.paths import ROOT
+from tests.conftest import dst_extract, needs_dst
 from tests.lib.test_imports import BEN, changed_auk01, statbank
 
 PASSWORD = "et-rigtig-godt-kodeord"
@@ -99,10 +100,11 @@ def test_a_bad_file_shows_every_problem_and_nothing_is_written(app: AppTest) -> 
     assert not any(b.label == "Bekræft import" for b in at.button)
 
 
+@needs_dst
 def test_the_same_file_again_changes_nothing_and_says_so(app: AppTest) -> None:
     at = _login(app)
     at.switch_page("pages/upload.py").run()
-    raw = (ROOT / "data" / "dst" / "AUK01_en_2007Q1-2025Q4.csv").read_bytes()
+    raw = dst_extract("AUK01_en_2007Q1-2025Q4.csv").read_bytes()
     at.file_uploader[0].set_value(("AUK01.csv", raw, "text/csv")).run()
     assert at.info[0].value.startswith("Intet at ændre")
     assert not any(b.label == "Bekræft import" for b in at.button)
