@@ -6,10 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from beskdash import ui
 from beskdash.pages_registry import PAGES
 
 # An emoji favicon is drawn locally; a Material icon here would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="beskdash – beskæftigelsesplaner", page_icon="📊", layout="wide")
+ui.begin_run()  # on a replica: this run reads one snapshot
 
 HERE = Path(__file__).parent
 pages = [

@@ -5,7 +5,9 @@ The only library module that imports streamlit. Pages call these and the pure mo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -13,7 +15,7 @@ import streamlit as st
 
 from beskdash import taxonomy
 from beskdash.paths import db_path
-from beskdash.store import Store, StoreBusy
+from beskdash.store import Store, StoreBusy, publish
 
 T = TypeVar("T")
 
@@ -27,7 +29,10 @@ def _store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The process's one connection (DuckDB: one writing process per file)."""
+    """The process's one connection (DuckDB: one writing process per file); on a replica, the
+    read-only snapshot this page run is pinned to."""
+    if replica_dir() is not None:
+        return _pinned_snapshot()
     path = db_path()
     if not path.exists():
         st.error(
@@ -78,6 +83,58 @@ def _one_version(before: int, after: int) -> None:
     st.session_state[_VERSION_KEY] = after
     if seen != before or after != before:
         st.rerun()
+
+
+# --- Replica mode (`serve --replica DIR`): read-only snapshots, switched between runs -------------
+
+_PIN_KEY = "_beskdash_snapshot"
+
+
+def replica_dir() -> Path | None:
+    """The publish directory this process serves snapshots of, or None on the writer."""
+    d = os.environ.get(publish.REPLICA_ENV)
+    return Path(d) if d else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _snapshot_store(path: str, number: int, data_version: int) -> Store:
+    # A few stay open: a run that started on the previous snapshot finishes on it.
+    return publish.SnapshotStore(publish.Snapshot(Path(path), number, data_version))
+
+
+def _pin() -> publish.Snapshot:
+    """Pin this session's run to the current snapshot (read from the `current` pointer)."""
+    d = replica_dir()
+    assert d is not None
+    snap = publish.current(d)
+    if snap is None or not snap.path.exists():
+        st.error(f"Der er endnu ingen udgivet læsekopi i {d}. Analytikernes udgave udgiver en ved start "
+                 f"og efter hver ændring (med {publish.PUBLISH_ENV} sat).")
+        st.stop()
+    st.session_state[_PIN_KEY] = snap
+    publish.touch_lease(d, snap)
+    return snap
+
+
+def _pinned_snapshot() -> Store:
+    snap = st.session_state.get(_PIN_KEY)
+    if not isinstance(snap, publish.Snapshot) or not snap.path.exists():
+        snap = _pin()  # a page run without begin_run (AppTest of one page), or a pruned snapshot
+    return _snapshot_store(str(snap.path), snap.number, snap.data_version)
+
+
+def begin_run() -> None:
+    """app.py's first call in every run. On a replica: pin the run to the current snapshot, so a run
+    never mixes two versions and the next run sees a new one, and write the version into the page
+    as a hidden element (read by bench/loadtest.py). On the writer: nothing."""
+    if replica_dir() is None:
+        return
+    snap = _pin()
+    # The version check of `cached` compares with the previous run's version; a new snapshot between
+    # runs is not a change inside this run, so it starts from the pinned one.
+    st.session_state[_VERSION_KEY] = _pinned_snapshot().version()
+    st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}">'
+            "</span>")
 
 
 def clear_caches() -> None:
@@ -179,6 +236,8 @@ def current_user() -> str | None:
 
 
 def is_analyst() -> bool:
+    if replica_dir() is not None:  # a replica serves readers only; analysts use the writer's base path
+        return False
     name = current_user()
     return bool(name) and _users()[name].role == "analyst"
 
@@ -187,6 +246,10 @@ def login_form() -> None:
     """The login form; on success the session is an analyst's and the navigation is rebuilt."""
     from beskdash import auth
 
+    if replica_dir() is not None:
+        st.info("Denne server viser en læsekopi af tallene. Analytikere logger ind på analytikernes udgave "
+                "(fx /analytiker).")
+        return
     users = _users()
     if not users:
         st.info("Der er ingen analytikere oprettet på denne installation. Driften opretter dem med "

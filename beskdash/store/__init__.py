@@ -4,15 +4,17 @@ read by name (`reads`). No SQL is written outside this package."""
 from beskdash.store.core import (
     FAULT_ENV,
     KEY,
+    READ_ONLY_MESSAGE,
     TIDY,
     Batch,
     Diff,
     ImportResult,
+    ReadOnlyStore,
     SourceMeta,
     Store,
     StoreBusy,
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportResult", "SourceMeta", "Store", "StoreBusy",
-           "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "READ_ONLY_MESSAGE", "TIDY", "Batch", "Diff", "ImportResult", "ReadOnlyStore",
+           "SourceMeta", "Store", "StoreBusy", "UndoError"]

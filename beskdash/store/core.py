@@ -81,6 +81,14 @@ class StoreBusy(RuntimeError):
     """Another process holds the database file; the message is Danish."""
 
 
+class ReadOnlyStore(RuntimeError):
+    """A write on a read-only store (a replica's snapshot, or a CLI read); the message is Danish."""
+
+
+READ_ONLY_MESSAGE = ("Databasen er åbnet skrivebeskyttet (fx en læsekopi på en replika), så intet kan ændres her. "
+                     "Importer, fortryd og ret tal i analytikernes udgave af dashboardet.")
+
+
 class UndoError(RuntimeError):
     """An import that cannot be undone (already undone, or changed since); Danish message."""
 
@@ -176,7 +184,7 @@ class Store(Reads):
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self.read_only:
-            raise RuntimeError("skrivning på en skrivebeskyttet forbindelse")
+            raise ReadOnlyStore(READ_ONLY_MESSAGE)
         with self._write_lock:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
@@ -189,6 +197,11 @@ class Store(Reads):
                 cur.execute("COMMIT")
             finally:
                 cur.close()
+        # Committed: replicas get it as a new snapshot (only when BESKDASH_PUBLISH_DIR is set). Outside
+        # the write lock, which the snapshot takes itself.
+        from beskdash.store.publish import publish_after_commit
+
+        publish_after_commit(self)
 
     def _sync_taxonomy(self) -> None:
         """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
