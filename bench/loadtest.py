@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"  # the only address this talks to
 RUN_TIMEOUT = 180.0  # one page run slower than this counts as an error
-MARKER = re.compile(rb'data-beskdash-snapshot="(\d+)"')
+MARKER = re.compile(rb'data-beskdash-snapshot="(\d+)".*data-beskdash-pinned="([\d.]+)"')
 
 # Page views: (url path, query string): plans, areas, benefits and measures varied.
 PLANS = ["alleroed-2022", "gladsaxe-2022", "ltk-2021", "ltk-2022", "rudersdal-2021"]
@@ -218,6 +219,7 @@ class Run:
     done: float = 0.0
     error: str | None = None
     snapshots: list[int] = field(default_factory=list)  # every snapshot marker the run showed
+    pinned: float = 0.0  # when the replica pinned the run to its snapshot (its own clock: same host)
 
     @property
     def latency(self) -> float:
@@ -277,6 +279,7 @@ async def session(sid: int, port: int, views: list[tuple[str, str]], deadline: f
                 msg.rerun_script.page_name = page
                 await ws.send(msg.SerializeToString())
                 markers: list[int] = []
+                pinned = 0.0
                 while True:
                     raw = await asyncio.wait_for(ws.recv(), RUN_TIMEOUT)
                     fwd = ForwardMsg()
@@ -291,6 +294,7 @@ async def session(sid: int, port: int, views: list[tuple[str, str]], deadline: f
                             run.error = f"exception: {el.exception.type}: {el.exception.message[:120]}"
                         elif etype == "html" and (m := MARKER.search(el.html.body.encode())):
                             markers.append(int(m.group(1)))
+                            pinned = float(m.group(2))
                     elif kind == "page_not_found":
                         run.error = "side ikke fundet"
                     elif kind == "script_finished":
@@ -300,7 +304,7 @@ async def session(sid: int, port: int, views: list[tuple[str, str]], deadline: f
                             run.error = run.error or f"script_finished {fwd.script_finished}"
                         break
                 run.done = time.time()
-                run.snapshots = markers
+                run.snapshots, run.pinned = markers, pinned
     except (TimeoutError, OSError, websockets.exceptions.WebSocketException) as e:
         if runs and runs[-1].session == sid and not runs[-1].done:
             runs[-1].done, runs[-1].error = time.time(), f"forbindelse tabt: {e!r}"[:200]
@@ -331,6 +335,7 @@ class Phase:
     runs: list[Run]
     seconds: float
     cpu: float  # CPU seconds of the replicas during the phase
+    generator_cpu: float  # CPU seconds of this load generator during the phase
     rss_per_session_mb: float
 
     @property
@@ -343,10 +348,8 @@ class Phase:
 
     @property
     def throughput(self) -> float:
-        """Page runs finished inside the phase's window, per second (the runs still open at its end are
-        left out, so both phases are measured over the same kind of window)."""
-        t0 = min(r.sent for r in self.runs)
-        return sum(1 for r in self.ok if r.done <= t0 + self.seconds) / self.seconds
+        """Page runs finished per second, from the first request to the last answer."""
+        return len(self.ok) / self.seconds
 
     def p(self, q: float) -> float:
         lat = sorted(r.latency for r in self.ok)
@@ -369,10 +372,13 @@ def run_phase(cluster: Cluster, name: str, replicas: list[str], sessions: int, s
             await asyncio.to_thread(during)
         return await task
 
+    t0, own0 = time.time(), time.process_time()
     runs = asyncio.run(go())
+    own = time.process_time() - own0
+    elapsed = max((r.done for r in runs), default=t0 + seconds) - t0
     rss1 = sum(cluster.rss_mb(r) for r in replicas)
     cpu1 = sum(cluster.cpu_seconds(r) for r in replicas)
-    return Phase(name, runs, seconds, cpu1 - cpu0, max(0.0, rss1 - rss0) / max(1, sessions))
+    return Phase(name, runs, elapsed, cpu1 - cpu0, own, max(0.0, rss1 - rss0) / max(1, sessions))
 
 
 def warm(cluster: Cluster, replicas: list[str]) -> None:
@@ -415,26 +421,25 @@ def import_and_publish(cluster: Cluster, wait: float) -> dict[str, float]:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     after = publish.current(cluster.pub)
     assert after is not None and before is not None and after.number > before.number
-    published = (cluster.pub / "snapshots" / after.name).stat().st_mtime
+    record = json.loads((cluster.pub / "versions.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert record["file"] == after.name
+    published = float(record["published_at"])  # written just after `current` was switched
     return {"old": before.number, "new": after.number, "import_started": t0, "published": published}
 
 
 def freshness(runs: list[Run], new: int, published: float, replicas: list[str]) -> tuple[float, float, int]:
-    """(seconds after the publish until every replica's runs show the new snapshot — by the time a run was
-    requested, seconds until the first such run had finished on every replica, runs requested later than the
-    first new one on the same replica that still showed an old one)."""
-    switch, served, stale = [], [], 0
+    """(seconds after the publish until every replica had started a run on the new snapshot, seconds until
+    such a run had finished on every replica, runs pinned after the publish that still showed an old one)."""
+    started, served = [], []
+    mine = [r for r in runs if r.snapshots and r.error is None]
+    stale = sum(1 for r in mine if r.pinned > published and max(r.snapshots) < new)
     for rep in replicas:
-        mine = sorted((r for r in runs if r.replica == rep and r.snapshots and r.error is None), key=lambda r: r.sent)
-        new_runs = [r for r in mine if max(r.snapshots) >= new]
+        new_runs = [r for r in mine if r.replica == rep and max(r.snapshots) >= new]
         if not new_runs:
             return float("inf"), float("inf"), stale
-        first = min(r.sent for r in new_runs)
-        last_old = max((r.sent for r in mine if max(r.snapshots) < new), default=published)
-        stale += sum(1 for r in mine if r.sent > first and max(r.snapshots) < new)
-        switch.append(max(first, last_old) - published)
+        started.append(min(r.pinned for r in new_runs) - published)
         served.append(min(r.done for r in new_runs) - published)
-    return max(0.0, max(switch)), max(0.0, max(served)), stale
+    return max(0.0, max(started)), max(0.0, max(served)), stale
 
 
 def main() -> int:
@@ -493,10 +498,13 @@ def main() -> int:
               f"| {da(p.rss_per_session_mb, 2)} MB |")
     print()
     print(f"Skalering 1 → 2 replikaer: {da(scale, 2)}×. Ny læsekopi nr. {int(event['new'])} udgivet "
-          f"{da(event['published'] - event['import_started'])} s efter importens start; alle replikaer "
-          f"viste den i nye sidevisninger efter {da(fresh)} s, og den første sådan visning var færdig på "
+          f"{da(event['published'] - event['import_started'])} s efter importens start; hver replika startede "
+          f"sidevisninger på den efter højst {da(fresh)} s, og den første sådan visning var færdig på "
           f"hver replika efter {da(served)} s. Visninger med to versioner: {len(mixed)}; gamle versioner efter "
           f"skiftet: {stale}; visninger uden versionsmærke: {len(unmarked)}.")
+    print(f"CPU i fase 1/2: replikaer {da(one.cpu)}/{da(two.cpu)} s, belastningsgeneratoren "
+          f"{da(one.generator_cpu)}/{da(two.generator_cpu)} s, på {da(one.seconds)}/{da(two.seconds)} s "
+          f"(maskinens belastning nu: {da(os.getloadavg()[0], 2)}).")
     errors = [r for p in (one, two) for r in p.errors]
     for r in errors[:10]:
         print(f"  fejl: session {r.session} ({r.replica}) {r.view}: {r.error}")

@@ -6,6 +6,7 @@ The only library module that imports streamlit. Pages call these and the pure mo
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -129,12 +130,13 @@ def begin_run() -> None:
     as a hidden element (read by bench/loadtest.py). On the writer: nothing."""
     if replica_dir() is None:
         return
+    pinned = time.time()  # before the pointer is read: a run pinned later than a publish must show it
     snap = _pin()
     # The version check of `cached` compares with the previous run's version; a new snapshot between
     # runs is not a change inside this run, so it starts from the pinned one.
     st.session_state[_VERSION_KEY] = _pinned_snapshot().version()
-    st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}">'
-            "</span>")
+    st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}" '
+            f'data-beskdash-pinned="{pinned:.3f}"></span>')
 
 
 def clear_caches() -> None:
