@@ -11,7 +11,6 @@ from beskdash.pages_registry import PAGES
 
 # An emoji favicon is drawn locally; a Material icon here would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="beskdash – beskæftigelsesplaner", page_icon="📊", layout="wide")
-ui.begin_run()  # on a replica: this run reads one snapshot
 
 HERE = Path(__file__).parent
 pages = [
@@ -19,4 +18,5 @@ pages = [
     for p in PAGES
     if (HERE / p.file).exists() and p.visible()
 ]
-st.navigation(pages).run()
+with ui.page_run():  # on a replica: a bounded number of runs at a time, each on one snapshot
+    st.navigation(pages).run()

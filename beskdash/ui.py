@@ -6,8 +6,10 @@ The only library module that imports streamlit. Pages call these and the pure mo
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -120,23 +122,43 @@ def _pin() -> publish.Snapshot:
 def _pinned_snapshot() -> Store:
     snap = st.session_state.get(_PIN_KEY)
     if not isinstance(snap, publish.Snapshot) or not snap.path.exists():
-        snap = _pin()  # a page run without begin_run (AppTest of one page), or a pruned snapshot
+        snap = _pin()  # a page run outside page_run (AppTest of one page), or a pruned snapshot
     return _snapshot_store(str(snap.path), snap.number, snap.data_version)
 
 
-def begin_run() -> None:
-    """app.py's first call in every run. On a replica: pin the run to the current snapshot, so a run
-    never mixes two versions and the next run sees a new one, and write the version into the page
-    as a hidden element (read by bench/loadtest.py). On the writer: nothing."""
+# Page runs a replica works on at once. Streamlit gives every session's run its own thread; with 200 of
+# them the server's event loop (websockets, /_stcore/health) waits for the GIL so long that HAProxy's
+# health check fails and takes the replica out. Runs beyond this many wait, sleeping, for a slot.
+RUN_SLOTS_ENV = "BESKDASH_REPLICA_RUNS"
+
+
+@st.cache_resource(show_spinner=False)
+def _run_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(int(os.environ.get(RUN_SLOTS_ENV, "3")))
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """app.py runs every page inside this. On a replica: wait for a run slot, then pin the run to the
+    current snapshot, so a run never mixes two versions and the next run sees a new one, and write the
+    snapshot into the page as a hidden element (read by bench/loadtest.py). On the writer: nothing."""
     if replica_dir() is None:
+        yield
         return
-    pinned = time.time()  # before the pointer is read: a run pinned later than a publish must show it
-    snap = _pin()
-    # The version check of `cached` compares with the previous run's version; a new snapshot between
-    # runs is not a change inside this run, so it starts from the pinned one.
-    st.session_state[_VERSION_KEY] = _pinned_snapshot().version()
-    st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}" '
-            f'data-beskdash-pinned="{pinned:.3f}"></span>')
+    slots = _run_slots()
+    got = slots.acquire(timeout=120)  # never wait forever: a stuck run must not stop the replica
+    try:
+        pinned = time.time()  # before the pointer is read: a run pinned later than a publish must show it
+        snap = _pin()
+        # The version check of `cached` compares with the previous run's version; a new snapshot between
+        # runs is not a change inside this run, so it starts from the pinned one.
+        st.session_state[_VERSION_KEY] = _pinned_snapshot().version()
+        st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}" '
+                f'data-beskdash-pinned="{pinned:.3f}"></span>')
+        yield
+    finally:
+        if got:
+            slots.release()
 
 
 def clear_caches() -> None:

@@ -72,7 +72,9 @@ def test_a_replica_refuses_every_write_path(published: Path) -> None:
 def test_every_commit_publishes_and_old_snapshots_go_once_no_replica_uses_them(
         db_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     d = tmp_path / "publish"
-    with Store(db_copy) as s:
+    monkeypatch.delenv(publish.PUBLISH_ENV, raising=False)
+    with Store(db_copy) as s:  # opening commits (taxonomy); unset, nothing is published: one process as before
+        assert not d.exists()
         monkeypatch.setenv(publish.PUBLISH_ENV, str(d))
         first = publish.publish(s, d)
         publish.touch_lease(d, first, replica="r1")
@@ -106,14 +108,14 @@ def test_a_page_run_reads_one_snapshot_and_the_next_run_the_new_one(
         from beskdash import ui
         from beskdash.store import Store, publish
 
-        ui.begin_run()
-        first = ui.store().path.name
-        if not st.session_state.get("published"):
-            st.session_state["published"] = True
-            writer = Path(os.environ[publish.REPLICA_ENV]).parent / "writer.duckdb"
-            with Store(writer) as w:
-                publish.publish(w, os.environ[publish.REPLICA_ENV])
-        st.write(f"{first} {ui.store().path.name}")
+        with ui.page_run():
+            first = ui.store().path.name
+            if not st.session_state.get("published"):
+                st.session_state["published"] = True
+                writer = Path(os.environ[publish.REPLICA_ENV]).parent / "writer.duckdb"
+                with Store(writer) as w:
+                    publish.publish(w, os.environ[publish.REPLICA_ENV])
+            st.write(f"{first} {ui.store().path.name}")
 
     old = publish.current(published)
     assert old is not None
