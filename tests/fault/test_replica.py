@@ -9,11 +9,14 @@ import asyncio
 import hashlib
 import importlib.util
 import os
+import shutil
 import ssl
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ from beskdash import imports
 from beskdash.build import build
 from beskdash.paths import DATA_DIR, PLANS_DIR, ROOT
 from beskdash.store import READ_ONLY_MESSAGE, ReadOnlyStore, Store, publish
+from tests.browser.conftest import ERROR_ELEMENTS, browser, page, wait_for_app  # noqa: F401  (fixtures)
 from tests.lib.test_imports import changed_auk01
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(120)]
@@ -99,7 +103,7 @@ def test_a_page_run_reads_one_snapshot_and_the_next_run_the_new_one(
         published: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(publish.REPLICA_ENV, str(published))
 
-    def page() -> None:
+    def script() -> None:
         import os
         from pathlib import Path
 
@@ -120,7 +124,7 @@ def test_a_page_run_reads_one_snapshot_and_the_next_run_the_new_one(
     old = publish.current(published)
     assert old is not None
     (published.parent / "writer.duckdb").write_bytes(old.path.read_bytes())
-    at = AppTest.from_function(page, default_timeout=60).run()
+    at = AppTest.from_function(script, default_timeout=60).run()
     assert not at.exception
     a, b = at.markdown[0].value.split()
     assert a == b == old.name  # published during the run: the run stayed on its snapshot
@@ -141,49 +145,77 @@ def _get(url: str, tls: bool = False) -> tuple[int, dict[str, str]]:
         return e.code, {k.lower(): v for k, v in e.headers.items()}
 
 
-def test_haproxy_takes_a_killed_replica_out_and_the_other_replicas_sessions_go_on(
-        published: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory, built_db: Path) -> Iterator[object]:
+    """HAProxy (deploy/haproxy.cfg, TLS with a certificate made now) and two replicas of a published copy."""
     lt = _loadtest()
-    cluster = lt.Cluster(tmp_path / "cluster", replicas=2)
-    cluster.pub = published
+    work = tmp_path_factory.mktemp("cluster")
+    c = lt.Cluster(work, replicas=2)
+    with Store(shutil.copy(built_db, work / "writer.duckdb")) as s:
+        publish.publish(s, c.pub)
     try:
-        cluster.start_replica(0)
-        cluster.start_replica(1)
-        cluster.start_haproxy()
-        cluster.wait_status("readers", "r1", "UP", 90)
-        cluster.wait_status("readers", "r2", "UP", 90)
-        # TLS termination and the security headers; /analytiker goes to the writer (not started: 503)
-        status, h = _get(f"https://{lt.HOST}:{cluster.https_port}/", tls=True)
-        assert status == 200 and "frame-ancestors 'none'" in h["content-security-policy"]
-        assert h["strict-transport-security"].startswith("max-age=")
-        assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"]
-        status, h = _get(cluster.url + "/")
-        assert status == 200 and "strict-transport-security" not in h
-        assert _get(cluster.url + "/analytiker/")[0] == 503
-
-        views = [("rangliste", "ydelse=a-dagpenge"), ("planer", "")]
-
-        async def sessions(n: int, first: int, runs_each: int, kill_after: float | None = None) -> list:
-            runs: list = []
-            tasks = [lt.session(first + i, cluster.http_port, views, time.time() + 600, runs_each, runs)
-                     for i in range(n)]
-            if kill_after is not None:
-                async def killer() -> None:
-                    await asyncio.sleep(kill_after)
-                    cluster.kill("r2")
-                tasks.append(killer())
-            await asyncio.gather(*tasks)
-            return runs
-
-        before = asyncio.run(sessions(6, 0, 1))
-        assert {r.replica for r in before} == {"r1", "r2"}, [(r.replica, r.error) for r in before]
-        assert not [r for r in before if r.error]
-        # r2 dies while sessions run on both: the ones on r1 finish every run
-        during = asyncio.run(sessions(6, 100, 4, kill_after=1.0))
-        on_r1 = [r for r in during if r.replica == "r1"]
-        assert on_r1 and not [r for r in on_r1 if r.error], [r.error for r in on_r1]
-        cluster.wait_status("readers", "r2", "DOWN", 30)
-        after = asyncio.run(sessions(6, 200, 1))  # new sessions: all on r1, no errors
-        assert {r.replica for r in after} == {"r1"} and not [r for r in after if r.error]
+        c.start_replica(0)
+        c.start_replica(1)
+        c.start_haproxy()
+        c.wait_status("readers", "r1", "UP", 90)
+        c.wait_status("readers", "r2", "UP", 90)
+        yield c
     finally:
-        cluster.stop()
+        c.stop()
+
+
+def test_haproxy_terminates_tls_sends_the_security_headers_and_routes_analysts_to_the_writer(cluster) -> None:
+    host = cluster.url.split("//")[1].split(":")[0]
+    status, h = _get(f"https://{host}:{cluster.https_port}/", tls=True)
+    assert status == 200 and "frame-ancestors 'none'" in h["content-security-policy"]
+    assert h["strict-transport-security"].startswith("max-age=")
+    assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "same-origin"
+    status, h = _get(cluster.url + "/")
+    assert status == 200 and "strict-transport-security" not in h and "set-cookie" in h
+    assert _get(cluster.url + "/analytiker/")[0] == 503  # the writer's backend (not started here)
+
+
+def test_streamlit_works_under_the_content_security_policy(cluster, page) -> None:  # noqa: F811
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.goto(cluster.url + "/rangliste?ydelse=a-dagpenge")
+    wait_for_app(page, 60_000)
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
+                           timeout=30_000)
+    assert page.evaluate("window.__csp") == []
+    assert page.locator(ERROR_ELEMENTS).count() == 0
+
+
+def _run(coro) -> list:
+    """An asyncio run in a thread of its own (Playwright's sync API keeps a loop running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def test_haproxy_takes_a_killed_replica_out_and_the_other_replicas_sessions_go_on(cluster) -> None:
+    lt = _loadtest()
+    views = [("rangliste", "ydelse=a-dagpenge"), ("planer", "")]
+
+    async def sessions(n: int, first: int, runs_each: int, kill_after: float | None = None) -> list:
+        runs: list = []
+        tasks = [lt.session(first + i, cluster.http_port, views, time.time() + 600, runs_each, runs)
+                 for i in range(n)]
+        if kill_after is not None:
+            async def killer() -> None:
+                await asyncio.sleep(kill_after)
+                cluster.kill("r2")
+            tasks.append(killer())
+        await asyncio.gather(*tasks)
+        return runs
+
+    before = _run(sessions(6, 0, 1))
+    assert {r.replica for r in before} == {"r1", "r2"}, [(r.replica, r.error) for r in before]
+    assert not [r for r in before if r.error]
+    # r2 dies while sessions run on both: the ones on r1 finish every run
+    during = _run(sessions(6, 100, 4, kill_after=1.0))
+    on_r1 = [r for r in during if r.replica == "r1"]
+    assert on_r1 and not [r for r in on_r1 if r.error], [r.error for r in on_r1]
+    assert [r for r in during if r.replica == "r2" and r.error]  # r2 really died under its sessions
+    cluster.wait_status("readers", "r2", "DOWN", 30)
+    after = _run(sessions(6, 200, 1))  # new sessions: all on r1, no errors
+    assert {r.replica for r in after} == {"r1"} and not [r for r in after if r.error]
