@@ -135,7 +135,8 @@ class FocusArea(_Strict):
 
 
 class Plan(_Strict):
-    id: str
+    # Lower-case words joined by hyphens: the id names a file in plans/ and a key in the store.
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     municipality: str  # area code
     year: int
     title: str
@@ -183,6 +184,10 @@ _DANISH = {
     "literal_error": "ugyldig værdi",
     "too_short": "må ikke være tom",
     "model_type": "skal være en struktur (nøgle: værdi)",
+    "string_pattern_mismatch": "må kun indeholde små bogstaver a-z, cifre og bindestreger (fx alleroed-2027)",
+    "bool_type": "skal være true eller false",
+    "bool_parsing": "skal være true eller false",
+    "dict_type": "skal være en struktur (nøgle: værdi)",
 }
 
 
@@ -325,3 +330,35 @@ def load_plans(plans_dir: Path = PLANS_DIR) -> dict[str, Plan]:
     if problems:
         raise PlanError(problems)
     return {p.stem: load_plan_file(p) for p in sorted(plans_dir.glob("*.yaml"))}
+
+
+# --- Plans as text (the store keeps each version's YAML) -----------------------------------
+
+def parse_plan_text(text: str, name: str) -> Plan:
+    """A plan from YAML text, checked like `plans check` checks a file (schema and taxonomy keys);
+    raises PlanError with every problem as `name: path: why`."""
+    from beskdash import taxonomy
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise PlanError([yaml_problem(e, name)]) from None
+    plan = validate_plan(data, name)
+    problems = _check_keys(plan, name, taxonomy)
+    if problems:
+        raise PlanError(problems)
+    return plan
+
+
+def plan_yaml(plan: Plan) -> str:
+    """A plan as YAML in the field order of the schema, without empty optional fields."""
+    data = plan.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a plan file, for editors (yaml-language-server) and `plans schema`."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "beskdash beskæftigelsesplan"
+    return schema

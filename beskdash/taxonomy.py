@@ -5,7 +5,6 @@ Everything is read from `data/` (taxonomy.yaml, areas/), so a new label is a dat
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -54,15 +53,27 @@ class Benefit:
         return bool(self.total_of)
 
 
+ROLES = ("count", "share", "duration", "benchmark-count", "benchmark-share", "difference", "rank", "change")
+SHARE_ROLES = ("share", "benchmark-share")
+SIGNED_ROLES = ("difference", "change")  # may be negative
+
+
 @dataclass(frozen=True)
 class Measure:
     key: str
     da: str
     en: str
     unit_da: str
-    share: bool = False
+    role: str  # one of ROLES; data/taxonomy.yaml says what each means
     labels: tuple[str, ...] = ()
-    signed: bool = False  # may be negative (a difference), so the negative-count check skips it
+
+    @property
+    def share(self) -> bool:
+        return self.role in SHARE_ROLES
+
+    @property
+    def signed(self) -> bool:
+        return self.role in SIGNED_ROLES
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ class Taxonomy:
     areas: dict[str, Area]
     benefits: dict[str, Benefit]
     measures: dict[str, Measure]
+    changes: dict[str, Measure]  # the changes plans print: not measures of the store
     not_areas: frozenset[str]
     _area_labels: dict[str, str] = field(repr=False)
     _benefit_labels: dict[str, str] = field(repr=False)
@@ -84,8 +96,7 @@ def _load() -> Taxonomy:
         areas[a["code"]] = Area(a["code"], a["da"], a["en"], a["kind"], labels=tuple(a["labels"]))
         if a["kind"] == "region":
             region_by_name[a["da"]] = a["code"]
-    with open(DATA_DIR / "areas" / "kommuner.csv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f, delimiter=";"))
+    rows = _kommuner_rows()
     for r in rows:
         name = r["landsdel"]
         code = slug(name)
@@ -112,11 +123,8 @@ def _load() -> Taxonomy:
                           tuple(b.get("total_of", [])), b.get("part_of"), tuple(b.get("labels", [])))
         for b in tax["benefits"]
     }
-    measures = {
-        m["key"]: Measure(m["key"], m["da"], m["en"], m["unit_da"], bool(m.get("share", False)),
-                          tuple(m.get("labels", [])), bool(m.get("signed", False)))
-        for m in tax["measures"]
-    }
+    measures = {m["key"]: _measure(m) for m in tax["measures"]}
+    changes = {m["key"]: _measure(m) for m in tax.get("changes", [])}
     b_labels: dict[str, str] = {}
     for b in benefits.values():
         for lab in (b.key, b.da, b.en, *b.labels):
@@ -125,8 +133,23 @@ def _load() -> Taxonomy:
     for m in measures.values():
         for lab in (m.key, m.da, m.en, *m.labels):
             m_labels.setdefault(_norm(lab), m.key)
-    return Taxonomy(areas, benefits, measures, frozenset(_norm(x) for x in extra["not_areas"]),
+    return Taxonomy(areas, benefits, measures, changes, frozenset(_norm(x) for x in extra["not_areas"]),
                     area_labels, b_labels, m_labels)
+
+
+def _kommuner_rows() -> list[dict[str, str]]:
+    """data/areas/kommuner.yaml as rows (kode, navn, landsdel, region), in the file's order."""
+    k = yaml.safe_load((DATA_DIR / "areas" / "kommuner.yaml").read_text(encoding="utf-8"))
+    return [{"kode": code, "navn": name, "landsdel": ld, "region": k["landsdele"][ld]}
+            for code, name, ld in k["kommuner"]]
+
+
+def _measure(m: dict) -> Measure:
+    if m.get("role") not in ROLES:
+        raise ValueError(f"taxonomy.yaml: målet '{m['key']}' har rollen {m.get('role')!r}; "
+                         f"brug en af {', '.join(ROLES)}")
+    return Measure(m["key"], m["da"], m.get("en", m["da"]), m["unit_da"], m["role"],
+                   tuple(m.get("labels", [])))
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +196,51 @@ def measure(key: str) -> Measure:
 def measure_label(key: str) -> str:
     m = get().measures.get(key)
     return m.da if m else key
+
+
+# --- What kind of number a measure is (its role) ------------------------------------------
+
+def role(key: str) -> str:
+    """The measure's role (`count`, `share`, …; see ROLES); KeyError for a key the taxonomy does not know."""
+    t = get()
+    m = t.measures.get(key) or t.changes.get(key)
+    if m is None:
+        raise KeyError(f"ukendt mål '{key}'")
+    return m.role
+
+
+def _role_or_none(key: str) -> str | None:
+    t = get()
+    m = t.measures.get(key) or t.changes.get(key)
+    return m.role if m else None
+
+
+def is_count(key: str) -> bool:
+    """A register count (fuldtidspersoner, personer): summed into groups and set against the
+    population. STAR's benchmark counts are not (`benchmark-count`). False for an unknown key."""
+    return _role_or_none(key) == "count"
+
+
+def is_share(key: str) -> bool:
+    """A per-cent share as published (the benchmark's included): shown with %, never summed or
+    recomputed. False for an unknown key."""
+    return _role_or_none(key) in SHARE_ROLES
+
+
+def is_any_count(key: str) -> bool:
+    """A count of (full-time) persons of any kind, the register's or STAR's benchmark's: what must
+    add up over areas and over a total's parts (the import's totals check)."""
+    return _role_or_none(key) in ("count", "benchmark-count")
+
+
+def is_signed(key: str) -> bool:
+    """A difference or change: may be negative. False for an unknown key."""
+    return _role_or_none(key) in SIGNED_ROLES
+
+
+def change_keys() -> set[str]:
+    """The changes plans print (`aendring-pct`, `aendring-pct-point`)."""
+    return set(get().changes)
 
 
 def area_code_for(label: str) -> str | None:

@@ -5,6 +5,7 @@ The only library module that imports streamlit. Pages call these and the pure mo
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -16,9 +17,10 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from beskdash import taxonomy
+from beskdash import auth, goals, markup, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import Store, StoreBusy, publish
+from beskdash.text import goals as say_goals
 
 T = TypeVar("T")
 
@@ -230,17 +232,11 @@ _LOGGED: set[str] = set()
 @st.cache_resource(show_spinner=False)
 def _throttle() -> Any:
     """Wrong-password counts, shared by every session of this app process."""
-    from beskdash import auth
-
     return auth.Throttle()
 
 
 def _users() -> dict[str, Any]:
     """Users from st.secrets' `[auth.users]` (re-read on every check, so removing a user revokes)."""
-    import logging
-
-    from beskdash import auth
-
     try:
         section = st.secrets.get("auth", {})
     except FileNotFoundError:  # no secrets.toml: nobody can log in, everyone reads
@@ -253,8 +249,36 @@ def _users() -> dict[str, Any]:
     return users
 
 
+def _auth_section() -> Any:
+    try:
+        return st.secrets.get("auth", {})
+    except FileNotFoundError:  # no secrets.toml: nobody can log in, everyone reads
+        return {}
+
+
+def _oidc() -> Any:
+    """The provider's role settings when secrets.toml configures OpenID Connect, else None (local users)."""
+    section = _auth_section()
+    missing = auth.missing_oidc_keys(section)
+    if missing:
+        note = f"[auth] i secrets.toml mangler {', '.join(missing)} — login via kommunens login er slået fra."
+        if note not in _LOGGED:
+            _LOGGED.add(note)
+            logging.getLogger("beskdash.auth").warning(note)
+    return auth.oidc_settings(section)
+
+
+def _claims() -> dict[str, Any]:
+    return st.user.to_dict() if st.user.is_logged_in else {}
+
+
 def current_user() -> str | None:
-    """The logged-in analyst's name, or None for a reader."""
+    """The logged-in user's name (the provider's, with OIDC), or None for a visitor who has not logged in."""
+    if _oidc() is not None:
+        name = auth.name_from_claims(_claims())
+        if name:
+            _record_login(name, "login via kommunens login (OpenID Connect)")
+        return name
     name = st.session_state.get(_USER_KEY)
     return name if name and name in _users() else None
 
@@ -262,17 +286,42 @@ def current_user() -> str | None:
 def is_analyst() -> bool:
     if replica_dir() is not None:  # a replica serves readers only; analysts use the writer's base path
         return False
+    settings = _oidc()
+    if settings is not None:
+        return auth.role_from_claims(_claims(), settings) == "analyst"
     name = current_user()
     return bool(name) and _users()[name].role == "analyst"
 
 
-def login_form() -> None:
-    """The login form; on success the session is an analyst's and the navigation is rebuilt."""
-    from beskdash import auth
+def _record_login(name: str, detail: str) -> None:
+    """One audit-log line per session and user (st.user is read on every rerun)."""
+    key = f"beskdash_logged_in_{name}"
+    if not st.session_state.get(key):
+        st.session_state[key] = True
+        audit_event(name, "login", detail)
 
+
+
+def audit_event(name: str, action: str, detail: str = "") -> None:
+    """An audit-log line for what changes no data (logins, logouts); data changes log themselves in the store."""
+    try:
+        store().log_event(name, action, detail)
+    except Exception:  # the log must never lock a user out; the operator sees why
+        logging.getLogger("beskdash.auth").exception("logbogen kunne ikke skrives (%s, %s)", name, action)
+
+
+def login_form() -> None:
+    """The login: the municipality's provider when configured, else the local form; on success the
+    navigation is rebuilt."""
     if replica_dir() is not None:
         st.info("Denne server viser en læsekopi af tallene. Analytikere logger ind på analytikernes udgave "
                 "(fx /analytiker).")
+        return
+    if _oidc() is not None:
+        st.write("Du logger ind med kommunens fælles login. Analytikere får adgang til Upload og Hent data; "
+                 "alle andre ser det samme som uden login.")
+        if st.button("Log ind med kommunens login", type="primary"):
+            st.login()
         return
     users = _users()
     if not users:
@@ -286,13 +335,22 @@ def login_form() -> None:
     if submitted:
         result = auth.authenticate(users, name, password, _throttle())
         if result.user is None:
+            audit_event((name or "").strip()[:64] or "(tomt)", "login-fejl", result.message)
             st.error(result.message)
             return
         st.session_state[_USER_KEY] = result.user.name
+        _record_login(result.user.name, "login med brugernavn og adgangskode")
         st.rerun()
 
 
 def logout() -> None:
+    name = current_user()
+    if name:
+        audit_event(name, "logout")
+        st.session_state.pop(f"beskdash_logged_in_{name}", None)
+    if _oidc() is not None:
+        st.logout()  # clears Streamlit's signed identity cookie and reruns
+        return
     st.session_state.pop(_USER_KEY, None)
     st.rerun()
 
@@ -311,9 +369,7 @@ def show_done(done_key: str) -> None:
     """The result of the last confirmed import, with links to the pages that changed."""
     done = st.session_state.pop(done_key, None)
     if done:
-        from beskdash.text.goals import escape_md
-
-        st.success(escape_md(done["message"]))  # file names are the analyst's text, never markup
+        st.success(markup.escape_md(done["message"]))  # file names are the analyst's text, never markup
         st.write("Se de nye tal:")
         for page in done["pages"]:
             st.page_link(page.file, label=page.title, icon=page.icon)
@@ -328,6 +384,7 @@ def preview_and_confirm(
     state_key: str,
     done_key: str,
     noop_text: str,
+    pages: list[Any],
     rejected_hint: str = "",
     log_name: str = "beskdash.import",
 ) -> bool:
@@ -335,16 +392,14 @@ def preview_and_confirm(
 
     On confirm: apply in one transaction, clear the caches, remember the result under
     `done_key` and rerun. Returns True when the confirm succeeded (the caller may reset
-    its own widgets before the rerun happens).
+    its own widgets before the rerun happens). `pages` are the PageSpecs to link to afterwards
+    (`pages_registry.pages_for(preview)`: navigation is the registry's, so ui need not import it).
     """
-    import logging
-
     from beskdash import imports
-    from beskdash.text.goals import escape_md
 
     st.header("Forhåndsvisning")
     for f in preview.files:
-        st.subheader(escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
+        st.subheader(markup.escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
         st.text("\n".join(f.lines()))
     if preview.problems:
         st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen. "
@@ -376,7 +431,7 @@ def preview_and_confirm(
         st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
         st.stop()
     clear_caches()
-    st.session_state[done_key] = {"message": message(results), "pages": imports.pages_for(preview)}
+    st.session_state[done_key] = {"message": message(results), "pages": pages}
     st.session_state.pop(state_key, None)
     return True
 
@@ -386,14 +441,12 @@ def preview_and_confirm(
 def choose_plan(key: str) -> str:
     """The plan selector of the goal pages (default from the URL's `plan`); stops the page with
     a Danish message when a plan file does not follow the schema."""
-    from beskdash import goals
-
     problem = goals.plans_problem()
     if problem:
         st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):"
                  "\n\n" + problem)
         st.stop()
-    choices = dict(goals.plan_choices())
+    choices = dict(say_goals.plan_choices())
     ids = list(choices)
     return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
                         format_func=choices.get, key=key)
@@ -416,3 +469,52 @@ def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, li
     with d5.popover("Kopiér link"):
         st.caption(link_help)
         st.code(permalink, language=None, wrap_lines=True)
+
+
+# --- Plans: the goal engine loads analysts' plan versions from this process's store --------------
+
+def _plans_store() -> Store | None:
+    """In a page run, the page's store (so every process sees the plans in its database); elsewhere
+    (the CLI, library tests) plan_versions falls back to the store open in the process."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return store() if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+def _use_plans_store() -> None:
+    from beskdash import plan_versions
+
+    plan_versions.use_store(_plans_store)
+
+
+_use_plans_store()
+
+
+# --- Provenance: the *Kilde* expander beside a figure --------------------------------------------
+
+def source_expander(refs: Any = (), data: Any = (), label: str = "Kilde") -> None:
+    """Where a figure comes from, one click away: for each plan reference (`provenance.Provenance`)
+    publisher, plan, section, quote as printed, its lines in the seed file and the passage around it with
+    the quote marked; for each imported source (`provenance.DataSource`) its licence and the imports."""
+    from beskdash import provenance
+
+    refs = [refs] if isinstance(refs, provenance.Provenance) else list(refs)
+    if not refs and not data:
+        return
+    with st.expander(label, icon=":material/menu_book:"):
+        for p in refs:
+            st.markdown(f"**{markup.escape_md(p.publisher)}: {markup.escape_md(p.plan_title)}**  \n"
+                        f"Afsnit: {markup.escape_md(p.section)}")
+            if p.quote:
+                st.markdown("> " + markup.escape_md(" ".join(p.quote.split())))
+            where = provenance.lines_text(p)
+            if not p.available:
+                st.caption(f"{p.seed_file}: planens tekst er ikke tilgængelig her.")
+            else:
+                st.caption(f"{p.seed_file}, {where}" if where else f"{p.seed_file}: citatet er ikke fundet i teksten.")
+            if p.context:
+                st.code("\n".join(f"{'»' if c.marked else ' '} {c.number:>4} │ {c.text}" for c in p.context),
+                        language=None)
+        for d in data:
+            for line in provenance.describe_data(d):
+                st.caption(markup.escape_md(line))

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from beskdash import audit, ui
-from beskdash.text.goals import escape_md as md
+from beskdash import audit, provenance, ui
+from beskdash.markup import escape_md as md
 
 st.title("Datakvalitet")
 st.write(
@@ -33,7 +33,7 @@ st.subheader("Fund")
 found = audit.display(checks, chosen_sev, chosen_plan or None)
 if found.empty:
     st.success("Ingen fund for de valgte filtre.")
-for f in found.to_dict("records"):
+for i, f in zip(found.index, found.to_dict("records")):
     with st.container(border=True):
         st.markdown(f"**{md(f['Alvor'])} · {md(f['Plan'])}** · {md(f['Kontrol'])}: {md(f['Hvad'])}")
         printed, data = st.columns(2)
@@ -43,6 +43,7 @@ for f in found.to_dict("records"):
         if f["Detaljer"]:
             st.caption(md(f["Detaljer"]))
         st.caption(f"Trykt i {md(f['Kilde'])}" + (f". Citat: »{md(f['Citat'])}«" if f["Citat"] else ""))
+        ui.source_expander(provenance.for_check(checks.loc[i]))
 ui.source_footer(audit.source_keys(checks, chosen_sev, chosen_plan or None))
 
 with st.expander("Sådan kontrolleres tallene"):

@@ -1,11 +1,11 @@
-"""Core commands: build, export, plans check."""
+"""Core commands: build, export (the `plans` commands are in commands/plans.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from beskdash.cli import CliError, add_db, open_store
+from beskdash.cli import add_db, open_store
 from beskdash.paths import db_path
 
 
@@ -17,6 +17,10 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
     plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
+    if args.fill_dst:  # `make build`: data/dst/ from ../shared or StatBank first (beskdash.sources)
+        from beskdash.sources import fill_dst
+        for line in fill_dst(data_dir / "dst"):
+            print(line, file=sys.stderr)
     with open_store(args) as store:
         report = build(store, data_dir, plans_dir)
     for line in report.lines():
@@ -37,23 +41,13 @@ def cmd_export(args: argparse.Namespace) -> None:
     sys.stdout.write(out)
 
 
-def cmd_plans_check(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from beskdash.paths import PLANS_DIR
-    from beskdash.plans import check_plans
-
-    problems = check_plans(Path(args.plans_dir) if args.plans_dir else PLANS_DIR)
-    if problems:
-        raise CliError("\n".join(problems))
-    print("Alle planer er gyldige.")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build", help="byg databasen fra data/ og plans/")
     add_db(b)
     b.add_argument("--data-dir", help="en anden datamappe end data/ (fx til test)")
     b.add_argument("--plans-dir", help="en anden planmappe end plans/")
+    b.add_argument("--fill-dst", action="store_true",
+                   help="fyld først data/dst/ fra ../shared/data/dst/ eller Statistikbanken, hvis mappen er tom")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("export", help="skriv observationerne til stdout")
@@ -63,9 +57,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--benefit", help="ydelsesnøgle, fx a-dagpenge")
     e.add_argument("--source", help="kildenøgle, fx dst:AUK01 eller plan:ltk-2021")
     e.set_defaults(func=cmd_export)
-
-    pl = sub.add_parser("plans", help="planerne i plans/")
-    plsub = pl.add_subparsers(dest="plans_command", required=True)
-    pc = plsub.add_parser("check", help="kontrollér alle planfiler mod skemaet")
-    pc.add_argument("--plans-dir", help="en anden planmappe end plans/")
-    pc.set_defaults(func=cmd_plans_check)

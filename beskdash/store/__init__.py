@@ -8,7 +8,9 @@ from beskdash.store.core import (
     TIDY,
     Batch,
     Diff,
+    ImportBusy,
     ImportResult,
+    PlanVersionStale,
     ReadOnlyStore,
     SourceMeta,
     Store,
@@ -16,5 +18,5 @@ from beskdash.store.core import (
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "READ_ONLY_MESSAGE", "TIDY", "Batch", "Diff", "ImportResult", "ReadOnlyStore",
-           "SourceMeta", "Store", "StoreBusy", "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "READ_ONLY_MESSAGE", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult",
+           "PlanVersionStale", "ReadOnlyStore", "SourceMeta", "Store", "StoreBusy", "UndoError"]

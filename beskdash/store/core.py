@@ -8,9 +8,11 @@ failed statement would silently roll back).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +65,12 @@ CREATE TABLE IF NOT EXISTS published_changes (
     measure VARCHAR NOT NULL, period VARCHAR NOT NULL, base_period VARCHAR NOT NULL,
     value DOUBLE NOT NULL, printed VARCHAR NOT NULL, seed_file VARCHAR NOT NULL,
     seed_section VARCHAR NOT NULL, note VARCHAR);
+-- The audit log: who did what, when (logins, failed logins, imports, undos, own figures, plan versions).
+-- Written in the same transaction as the change it records, so the log never claims what did not happen.
+CREATE SEQUENCE IF NOT EXISTS event_ids START 1;
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'), happened_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL,
+    action VARCHAR NOT NULL, detail VARCHAR NOT NULL DEFAULT '', import_id INTEGER);
 """
 
 
@@ -87,6 +95,14 @@ class ReadOnlyStore(RuntimeError):
 
 READ_ONLY_MESSAGE = ("Databasen er åbnet skrivebeskyttet (fx en læsekopi på en replika), så intet kan ændres her. "
                      "Importer, fortryd og ret tal i analytikernes udgave af dashboardet.")
+
+
+class ImportBusy(StoreBusy):
+    """Another import (or undo) is being written; the message is Danish. Raised at once, never waited for."""
+
+
+IMPORT_BUSY = ("En anden import er i gang og skrives til databasen lige nu. Vent, til den er færdig, og se "
+               "forhåndsvisningen igen, før du bekræfter.")
 
 
 class UndoError(RuntimeError):
@@ -156,6 +172,9 @@ class Store(Reads):
         self.path = Path(path)
         self.read_only = read_only
         self._write_lock = threading.Lock()
+        self._import_lock = threading.RLock()  # one import or undo at a time in this process
+        self._import_depth = 0
+        self._import_file: int | None = None
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -163,11 +182,13 @@ class Store(Reads):
         except (duckdb.IOException, duckdb.ConnectionException) as e:
             raise StoreBusy(_busy_message(self.path, e)) from None
         if not read_only:
-            self._con.execute(SCHEMA)
+            self._con.execute(SCHEMA + PLAN_VERSIONS_SCHEMA)
             self._sync_taxonomy()
+        _OPEN.append(weakref.ref(self))
 
     def close(self) -> None:
         self._con.close()
+        _OPEN[:] = [r for r in _OPEN if r() not in (None, self)]
 
     def __enter__(self) -> Store:
         return self
@@ -182,7 +203,8 @@ class Store(Reads):
         return self._con.cursor()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction; committed with `publish`, it is published to the replicas when configured."""
         if self.read_only:
             raise ReadOnlyStore(READ_ONLY_MESSAGE)
         with self._write_lock:
@@ -199,9 +221,47 @@ class Store(Reads):
                 cur.close()
         # Committed: replicas get it as a new snapshot (only when BESKDASH_PUBLISH_DIR is set). Outside
         # the write lock, which the snapshot takes itself.
-        from beskdash.store.publish import publish_after_commit
+        if publish:
+            from beskdash.store.publish import publish_after_commit
 
-        publish_after_commit(self)
+            publish_after_commit(self)
+
+    @contextmanager
+    def import_lock(self) -> Iterator[None]:
+        """Hold the right to write an import or undo, or raise ImportBusy at once.
+
+        Within a process, a second analyst's confirmation would otherwise queue behind the write lock
+        for as long as the first import takes; across processes (the CLI beside a writer that has the
+        file open read-only, say) an advisory lock on `<db>.import.lock` does the same. Re-entrant, so
+        a caller may check the data version under the lock and then apply.
+        """
+        if self.read_only:  # a replica refuses before it takes any lock (its lock file would land beside a snapshot)
+            raise ReadOnlyStore(READ_ONLY_MESSAGE)
+        if not self._import_lock.acquire(blocking=False):
+            raise ImportBusy(IMPORT_BUSY)
+        try:
+            if self._import_depth == 0:
+                self._import_file = _lock_file(self.path.with_name(self.path.name + ".import.lock"))
+            self._import_depth += 1
+            try:
+                yield
+            finally:
+                self._import_depth -= 1
+                if self._import_depth == 0 and self._import_file is not None:
+                    os.close(self._import_file)  # closing releases the flock
+                    self._import_file = None
+        finally:
+            self._import_lock.release()
+
+    def log_event(self, username: str, action: str, detail: str = "") -> None:
+        """Record an action that changes no data (a login, a failed login, a logout) in the audit log.
+
+        A read-only store (a replica) records nothing: its pages need no login.
+        """
+        if self.read_only:
+            return
+        with self.transaction(publish=False) as cur:  # a login changes no figures: no new snapshot
+            _event(cur, username, action, detail)
 
     def _sync_taxonomy(self) -> None:
         """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
@@ -292,9 +352,14 @@ class Store(Reads):
 
         Nothing is recorded for a file that changes nothing. With `replace_source`, rows of
         the same source written by earlier builds and absent from the frame are removed.
+        Raises ImportBusy while another import is being written.
         """
-        with self.transaction() as cur:
+        with self.import_lock(), self.transaction() as cur:
             results = [self._apply(cur, b, username) for b in batches]
+            for b, r in zip(batches, results):
+                if r.import_id is not None:
+                    _event(cur, username, "import", f"{b.file_name}: {r.diff.new} nye, {r.diff.changed} ændrede, "
+                           f"{r.diff.removed} fjernede", r.import_id)
             if _fail_after_observations:  # fault-injection hook for the tests
                 raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
             _fault("before-commit")
@@ -370,9 +435,9 @@ class Store(Reads):
         cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
-    def undo(self, import_id: int) -> int:
-        """Restore exactly what import `import_id` replaced; returns rows restored."""
-        with self.transaction() as cur:
+    def undo(self, import_id: int, username: str = "ukendt") -> int:
+        """Restore exactly what import `import_id` replaced; returns rows restored. `username`: who undid it."""
+        with self.import_lock(), self.transaction() as cur:
             row = cur.execute("SELECT undone_at FROM imports WHERE id = ?", [import_id]).fetchone()
             if row is None:
                 raise UndoError(f"Import {import_id} findes ikke.")
@@ -423,7 +488,47 @@ class Store(Reads):
             _fix_period_columns(cur)
             n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
+            _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
             return int(n)
+
+    # --- plan versions (analysts' plans; beskdash.plan_versions holds the rules) ------------
+
+    def add_plan_version(self, plan_id: str, yaml_text: str | None, *, username: str, summary: str,
+                         expected_current: int | None) -> int:
+        """Store a new version of `plan_id` (`yaml_text` None: the plan is removed); returns its number.
+
+        `expected_current` is the version number the analyst's preview was made against (0: none stored
+        yet); when another version was saved or undone since, nothing is written (PlanVersionStale).
+        """
+        with self.transaction() as cur:
+            current = _current_plan_version(cur, plan_id)
+            if expected_current is not None and current != expected_current:
+                raise PlanVersionStale(
+                    f"Planen {plan_id} er ændret af en anden, siden forhåndsvisningen blev lavet. Intet er gemt; "
+                    "se den nye version og prøv igen."
+                )
+            row = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM plan_versions WHERE plan_id = ?",
+                              [plan_id]).fetchone()
+            version = int(row[0]) if row else 1
+            cur.execute(
+                "INSERT INTO plan_versions VALUES (nextval('plan_version_ids'), ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [plan_id, version, datetime.now(), username, summary, yaml_text],
+            )
+            _event(cur, username, "plan", f"{plan_id} version {version}: "
+                   + (summary if yaml_text is not None else "planen er fjernet"))
+            return int(version)
+
+    def undo_plan_version(self, plan_id: str, *, username: str) -> int:
+        """Mark the current stored version of `plan_id` undone (its row stays in the history);
+        returns the version number undone."""
+        with self.transaction() as cur:
+            current = _current_plan_version(cur, plan_id)
+            if not current:
+                raise UndoError(f"Planen {plan_id} har ingen gemt version at fortryde.")
+            cur.execute("UPDATE plan_versions SET undone_at = ?, undone_by = ? WHERE plan_id = ? AND version = ?",
+                        [datetime.now(), username, plan_id, current])
+            _event(cur, username, "plan", f"{plan_id} version {current} er fortrudt")
+            return current
 
     def snapshot(self, path: str | Path) -> Path:
         """A consistent copy of the whole database as a new file, taken while this process goes on serving.
@@ -452,6 +557,54 @@ class Store(Reads):
                 cur.close()
         os.replace(tmp, dst)
         return dst
+
+
+# --- plan versions ------------------------------------------------------------------------
+# Analysts' plans, one row a saved version: who, when, what changed, the whole YAML (NULL: the plan
+# was removed). Undo marks a row undone and keeps it, so the history shows every step. `build` never
+# touches this table.
+PLAN_VERSIONS_SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS plan_version_ids START 1;
+CREATE TABLE IF NOT EXISTS plan_versions (
+    id INTEGER PRIMARY KEY, plan_id VARCHAR NOT NULL, version INTEGER NOT NULL,
+    saved_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL, summary VARCHAR NOT NULL, yaml VARCHAR,
+    undone_at TIMESTAMP, undone_by VARCHAR, UNIQUE (plan_id, version));
+"""
+
+
+class PlanVersionStale(RuntimeError):
+    """The plan changed between preview and save; Danish message."""
+
+
+def _current_plan_version(cur: duckdb.DuckDBPyConnection, plan_id: str) -> int:
+    row = cur.execute("SELECT max(version) FROM plan_versions WHERE plan_id = ? AND undone_at IS NULL",
+                      [plan_id]).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+# The stores open in this process, oldest first: the goal engine loads analysts' plans from the
+# newest when a caller names none (beskdash.plan_versions.default_store).
+_OPEN: list[weakref.ref[Store]] = []
+
+
+def open_stores() -> list[Store]:
+    return [s for r in _OPEN if (s := r()) is not None]
+
+
+def _lock_file(path: Path) -> int:
+    """An exclusive advisory lock on `path`, taken without waiting; ImportBusy if another process holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ImportBusy(IMPORT_BUSY) from None
+    return fd
+
+def _event(cur: duckdb.DuckDBPyConnection, username: str, action: str, detail: str = "",
+           import_id: int | None = None) -> None:
+    cur.execute("INSERT INTO events (happened_at, username, action, detail, import_id) VALUES (?, ?, ?, ?, ?)",
+                [datetime.now(), username, action, detail, import_id])
 
 
 def _prepare(frame: pd.DataFrame) -> pa.Table:

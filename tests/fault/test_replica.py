@@ -62,6 +62,9 @@ def test_a_replica_refuses_every_write_path(published: Path) -> None:
         writes = {
             "import": lambda: imports.apply_preview(s, preview, "anna"),
             "undo": lambda: s.undo(1),
+            "plan version": lambda: s.add_plan_version("ltk-2022", None, username="anna", summary="x",
+                                                       expected_current=0),
+            "undo plan version": lambda: s.undo_plan_version("ltk-2022", username="anna"),
             "build": lambda: build(s, DATA_DIR, PLANS_DIR),
             "any transaction (own figures, plan versions)": lambda: s.transaction().__enter__(),
         }

@@ -26,7 +26,7 @@ def test_plans_side_by_side(app: AppTest) -> None:
     assert not at.exception, at.exception
     assert at.title[0].value == "Planer"
     assert [h.value for h in at.header] == ["Ministerens mål i planerne", "Målbare mål", "Sammenlignelige indikatorer",
-                                            "Fra det ene års plan til det næste"]
+                                            "Fra det ene års plan til det næste", "Planernes versioner"]
     matrix = _table(at, "Ministermål")
     assert list(matrix.columns)[1:] == ["Allerød 2022", "Gladsaxe 2022", "Lyngby-Taarbæk 2021",
                                         "Lyngby-Taarbæk 2022", "Rudersdal 2021"]
@@ -57,3 +57,75 @@ def test_theme_from_the_url_and_back(app: AppTest) -> None:
     theme = _table(at, "Baseline")
     assert "< 8 % i 2022" in set(theme["Mål"])
     assert at.query_params["tema"] == "unge" and at.query_params["par"] == "ltk-2021>ltk-2022"
+
+
+# --- Versions and editing ------------------------------------------------------------------
+
+PASSWORD = "et-rigtig-godt-kodeord"
+
+
+def _analyst(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    from beskdash import auth
+
+    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets["auth"] = {"users": {"anna": {"password_hash": auth.hash_password(PASSWORD, iterations=1000),
+                                             "role": "analyst"}}}
+    at.run()
+    at.switch_page("pages/login.py").run()
+    at.text_input[0].input("anna")
+    at.text_input[1].input(PASSWORD)
+    next(b for b in at.button if b.label == "Log ind").click().run()
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_a_reader_sees_versions_and_history_but_no_editing_controls(app: AppTest) -> None:
+    at = app.run()
+    assert "Planernes versioner" in [h.value for h in at.header]
+    versions = _table(at, "version").set_index("id")
+    assert set(versions["version"]) == {"leveret"}
+    assert "Redigér planer" not in [h.value for h in at.header]
+    labels = {b.label for b in at.button}
+    assert not labels & {"Kopiér som ny plan", "Redigér planen", "Gem som ny version", "Fortryd seneste version"}
+
+
+def test_an_analyst_copies_edits_saves_sees_the_status_and_undoes(db_copy: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from beskdash import ui
+
+    at = _analyst(db_copy, monkeypatch)
+    at.switch_page("pages/planer.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="planer_kilde").set_value("alleroed-2022")
+    at.text_input(key="planer_ny_id").input("alleroed-2027")
+    at.number_input(key="planer_nyt_aar").set_value(2027)
+    _button(at, "Kopiér som ny plan").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Redigér alleroed-2027" for s in at.subheader)
+    target = next(t for t in at.text_input if t.key.endswith(":goals[6].target.value"))
+    assert target.value == "16"
+    target.input("ti").run()  # the schema's message beside the field, and no save
+    assert any(e.value == "Mål: værdi: skal være et tal" for e in at.error)
+    assert all(b.label != "Gem som ny version" for b in at.button)
+    next(t for t in at.text_input if t.key.endswith(":goals[6].target.value")).input("100").run()
+    assert not [e.value for e in at.error]
+    _button(at, "Gem som ny version").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Gemt som version 1 af alleroed-2027." for s in at.success)
+    assert "alleroed-2027" in set(ui._store(str(db_copy)).current_plan_versions()["plan_id"])
+
+    at.query_params["plan"] = "alleroed-2027"
+    at.switch_page("pages/maalopfoelgning.py").run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == "Allerød: Beskæftigelsesplan 2027"
+    assert at.markdown[0].value == "14 mål: 1 nået, 0 på vej, 0 ikke på vej, 13 kan ikke vurderes."
+
+    at.switch_page("pages/planer.py").run()
+    at.selectbox(key="planer_fortryd_plan").set_value("alleroed-2027")
+    _button(at, "Fortryd seneste version").click().run()
+    assert any("findes ikke længere" in s.value for s in at.success)
+    assert len(ui._store(str(db_copy)).current_plan_versions()) == 0
