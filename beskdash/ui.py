@@ -113,8 +113,8 @@ def _pin() -> publish.Snapshot:
     assert d is not None
     snap = publish.current(d)
     if snap is None or not snap.path.exists():
-        st.error(f"Der er endnu ingen udgivet læsekopi i {d}. Analytikernes udgave udgiver en ved start "
-                 f"og efter hver ændring (med {publish.PUBLISH_ENV} sat).")
+        st.error(f"Der er endnu ingen udgivet læsekopi i {d}. Analytikernes udgave udgiver en, når den åbner "
+                 f"databasen og efter hver ændring (med {publish.PUBLISH_ENV} sat).")
         st.stop()
     st.session_state[_PIN_KEY] = snap
     publish.touch_lease(d, snap)

@@ -33,7 +33,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         d = Path(args.replica)
         if publish.current(d) is None:
             raise CliError(f"{d} har ingen udgivet læsekopi endnu. Start analytikernes udgave med "
-                           f"{publish.PUBLISH_ENV}={d} (den udgiver ved start), eller kør en import med den sat.")
+                           f"{publish.PUBLISH_ENV}={d} (den udgiver, når den åbner databasen), eller kør "
+                           "`build` eller en import med den sat.")
         os.environ[publish.REPLICA_ENV] = str(d.resolve())
         os.environ.pop(publish.PUBLISH_ENV, None)  # a replica never publishes (nor writes)
     PagesManager.uses_pages_directory = False
