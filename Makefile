@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test build lint bench setup setup-test chromium axe clean
+.PHONY: run test build lint bench setup setup-test chromium axe clean haproxy loadtest
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,7 @@ $(AXE_JS):
 
 axe: $(AXE_JS)
 
-test: $(VENV)/.installed-test chromium $(AXE_JS)
+test: $(VENV)/.installed-test chromium haproxy $(AXE_JS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
@@ -61,3 +61,14 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) data/beskdash.duckdb data/beskdash.duckdb.wal
+
+# HAProxy from Debian for the replica tests (tests/fault/test_replica.py) and the load test.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  echo "Installerer Debians haproxy til replikatestene …"; \
+	  apt-get update -q && apt-get install -y -q haproxy; }
+
+# Scale-out under load on 127.0.0.1 (bench/loadtest.py): HAProxy, the writer, one then two replicas,
+# 200 Streamlit sessions. Not part of `make test`; fails when a target is missed.
+loadtest: $(VENV)/.installed-test haproxy
+	$(PY) bench/loadtest.py --sessions 200

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from beskdash import ui
 from beskdash.pages_registry import PAGES
 
 # An emoji favicon is drawn locally; a Material icon here would be fetched from fonts.gstatic.com.
@@ -17,4 +18,5 @@ pages = [
     for p in PAGES
     if (HERE / p.file).exists() and p.visible()
 ]
-st.navigation(pages).run()
+with ui.page_run():  # on a replica: a bounded number of runs at a time, each on one snapshot
+    st.navigation(pages).run()

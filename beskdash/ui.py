@@ -6,7 +6,12 @@ The only library module that imports streamlit. Pages call these and the pure mo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -14,7 +19,7 @@ import streamlit as st
 
 from beskdash import auth, goals, markup, taxonomy
 from beskdash.paths import db_path
-from beskdash.store import Store, StoreBusy
+from beskdash.store import Store, StoreBusy, publish
 from beskdash.text import goals as say_goals
 
 T = TypeVar("T")
@@ -29,7 +34,10 @@ def _store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The process's one connection (DuckDB: one writing process per file)."""
+    """The process's one connection (DuckDB: one writing process per file); on a replica, the
+    read-only snapshot this page run is pinned to."""
+    if replica_dir() is not None:
+        return _pinned_snapshot()
     path = db_path()
     if not path.exists():
         st.error(
@@ -80,6 +88,79 @@ def _one_version(before: int, after: int) -> None:
     st.session_state[_VERSION_KEY] = after
     if seen != before or after != before:
         st.rerun()
+
+
+# --- Replica mode (`serve --replica DIR`): read-only snapshots, switched between runs -------------
+
+_PIN_KEY = "_beskdash_snapshot"
+
+
+def replica_dir() -> Path | None:
+    """The publish directory this process serves snapshots of, or None on the writer."""
+    d = os.environ.get(publish.REPLICA_ENV)
+    return Path(d) if d else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _snapshot_store(path: str, number: int, data_version: int) -> Store:
+    # A few stay open: a run that started on the previous snapshot finishes on it.
+    return publish.SnapshotStore(publish.Snapshot(Path(path), number, data_version))
+
+
+def _pin() -> publish.Snapshot:
+    """Pin this session's run to the current snapshot (read from the `current` pointer)."""
+    d = replica_dir()
+    assert d is not None
+    snap = publish.current(d)
+    if snap is None or not snap.path.exists():
+        st.error(f"Der er endnu ingen udgivet læsekopi i {d}. Analytikernes udgave udgiver en, når den åbner "
+                 f"databasen og efter hver ændring (med {publish.PUBLISH_ENV} sat).")
+        st.stop()
+    st.session_state[_PIN_KEY] = snap
+    publish.touch_lease(d, snap)
+    return snap
+
+
+def _pinned_snapshot() -> Store:
+    snap = st.session_state.get(_PIN_KEY)
+    if not isinstance(snap, publish.Snapshot) or not snap.path.exists():
+        snap = _pin()  # a page run outside page_run (AppTest of one page), or a pruned snapshot
+    return _snapshot_store(str(snap.path), snap.number, snap.data_version)
+
+
+# Page runs a replica works on at once. Streamlit gives every session's run its own thread; with 200 of
+# them the server's event loop (websockets, /_stcore/health) waits for the GIL so long that HAProxy's
+# health check fails and takes the replica out. Runs beyond this many wait, sleeping, for a slot.
+RUN_SLOTS_ENV = "BESKDASH_REPLICA_RUNS"
+
+
+@st.cache_resource(show_spinner=False)
+def _run_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(int(os.environ.get(RUN_SLOTS_ENV, "3")))
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """app.py runs every page inside this. On a replica: wait for a run slot, then pin the run to the
+    current snapshot, so a run never mixes two versions and the next run sees a new one, and write the
+    snapshot into the page as a hidden element (read by bench/loadtest.py). On the writer: nothing."""
+    if replica_dir() is None:
+        yield
+        return
+    slots = _run_slots()
+    got = slots.acquire(timeout=120)  # never wait forever: a stuck run must not stop the replica
+    try:
+        pinned = time.time()  # before the pointer is read: a run pinned later than a publish must show it
+        snap = _pin()
+        # The version check of `cached` compares with the previous run's version; a new snapshot between
+        # runs is not a change inside this run, so it starts from the pinned one.
+        st.session_state[_VERSION_KEY] = _pinned_snapshot().version()
+        st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}" '
+                f'data-beskdash-pinned="{pinned:.3f}"></span>')
+        yield
+    finally:
+        if got:
+            slots.release()
 
 
 def clear_caches() -> None:
@@ -203,6 +284,8 @@ def current_user() -> str | None:
 
 
 def is_analyst() -> bool:
+    if replica_dir() is not None:  # a replica serves readers only; analysts use the writer's base path
+        return False
     settings = _oidc()
     if settings is not None:
         return auth.role_from_claims(_claims(), settings) == "analyst"
@@ -218,6 +301,7 @@ def _record_login(name: str, detail: str) -> None:
         audit_event(name, "login", detail)
 
 
+
 def audit_event(name: str, action: str, detail: str = "") -> None:
     """An audit-log line for what changes no data (logins, logouts); data changes log themselves in the store."""
     try:
@@ -229,6 +313,10 @@ def audit_event(name: str, action: str, detail: str = "") -> None:
 def login_form() -> None:
     """The login: the municipality's provider when configured, else the local form; on success the
     navigation is rebuilt."""
+    if replica_dir() is not None:
+        st.info("Denne server viser en læsekopi af tallene. Analytikere logger ind på analytikernes udgave "
+                "(fx /analytiker).")
+        return
     if _oidc() is not None:
         st.write("Du logger ind med kommunens fælles login. Analytikere får adgang til Upload og Hent data; "
                  "alle andre ser det samme som uden login.")

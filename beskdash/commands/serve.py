@@ -1,4 +1,4 @@
-"""`serve`: start the dashboard (what `make run` calls).
+"""`serve`: start the dashboard (what `make run` calls); `serve --replica DIR` starts a read replica.
 
 Streamlit treats a `pages/` folder beside the main script as a v1 multipage app until
 the first run of app.py calls st.navigation; a visitor whose first request after start
@@ -6,13 +6,20 @@ is a deep link (/rangliste) would get the folder's file names as navigation and 
 run without app.py. Our pages/ holds st.Page scripts for st.navigation only, so we
 switch the v1 behaviour off before the server starts. (Streamlit is pinned in
 requirements.txt; tests/browser checks a deep link on a fresh server.)
+
+A replica serves the current snapshot of a publish directory read-only (`beskdash.store.publish`),
+switching to a newer one between page runs; analysts' pages are not served there. The writer is the
+ordinary `serve` with `BESKDASH_PUBLISH_DIR` set and its own base path (`--server.baseUrlPath analytiker`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
+from beskdash.cli import CliError
 from beskdash.paths import ROOT
 
 
@@ -20,6 +27,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    from beskdash.store import publish
+
+    if args.replica:
+        d = Path(args.replica)
+        if publish.current(d) is None:
+            raise CliError(f"{d} har ingen udgivet læsekopi endnu. Start analytikernes udgave med "
+                           f"{publish.PUBLISH_ENV}={d} (den udgiver, når den åbner databasen), eller kør "
+                           "`build` eller en import med den sat.")
+        os.environ[publish.REPLICA_ENV] = str(d.resolve())
+        os.environ.pop(publish.PUBLISH_ENV, None)  # a replica never publishes (nor writes)
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args.extra]
     cli.main()
@@ -27,4 +44,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("serve", help="start dashboardet (Streamlit); ekstra argumenter gives videre til streamlit run")
+    s.add_argument("--replica", metavar="MAPPE",
+                   help="kør som læse-replika af den nyeste læsekopi i MAPPE (udgivet af analytikernes udgave)")
     s.set_defaults(func=cmd_serve)

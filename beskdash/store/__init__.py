@@ -4,17 +4,19 @@ read by name (`reads`). No SQL is written outside this package."""
 from beskdash.store.core import (
     FAULT_ENV,
     KEY,
+    READ_ONLY_MESSAGE,
     TIDY,
     Batch,
     Diff,
     ImportBusy,
     ImportResult,
     PlanVersionStale,
+    ReadOnlyStore,
     SourceMeta,
     Store,
     StoreBusy,
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult", "PlanVersionStale", "SourceMeta",
-           "Store", "StoreBusy", "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "READ_ONLY_MESSAGE", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult",
+           "PlanVersionStale", "ReadOnlyStore", "SourceMeta", "Store", "StoreBusy", "UndoError"]

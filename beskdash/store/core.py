@@ -89,6 +89,14 @@ class StoreBusy(RuntimeError):
     """Another process holds the database file; the message is Danish."""
 
 
+class ReadOnlyStore(RuntimeError):
+    """A write on a read-only store (a replica's snapshot, or a CLI read); the message is Danish."""
+
+
+READ_ONLY_MESSAGE = ("Databasen er åbnet skrivebeskyttet (fx en læsekopi på en replika), så intet kan ændres her. "
+                     "Importer, fortryd og ret tal i analytikernes udgave af dashboardet.")
+
+
 class ImportBusy(StoreBusy):
     """Another import (or undo) is being written; the message is Danish. Raised at once, never waited for."""
 
@@ -195,9 +203,10 @@ class Store(Reads):
         return self._con.cursor()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction; committed with `publish`, it is published to the replicas when configured."""
         if self.read_only:
-            raise RuntimeError("skrivning på en skrivebeskyttet forbindelse")
+            raise ReadOnlyStore(READ_ONLY_MESSAGE)
         with self._write_lock:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
@@ -210,6 +219,12 @@ class Store(Reads):
                 cur.execute("COMMIT")
             finally:
                 cur.close()
+        # Committed: replicas get it as a new snapshot (only when BESKDASH_PUBLISH_DIR is set). Outside
+        # the write lock, which the snapshot takes itself.
+        if publish:
+            from beskdash.store.publish import publish_after_commit
+
+            publish_after_commit(self)
 
     @contextmanager
     def import_lock(self) -> Iterator[None]:
@@ -220,6 +235,8 @@ class Store(Reads):
         file open read-only, say) an advisory lock on `<db>.import.lock` does the same. Re-entrant, so
         a caller may check the data version under the lock and then apply.
         """
+        if self.read_only:  # a replica refuses before it takes any lock (its lock file would land beside a snapshot)
+            raise ReadOnlyStore(READ_ONLY_MESSAGE)
         if not self._import_lock.acquire(blocking=False):
             raise ImportBusy(IMPORT_BUSY)
         try:
@@ -243,7 +260,7 @@ class Store(Reads):
         """
         if self.read_only:
             return
-        with self.transaction() as cur:
+        with self.transaction(publish=False) as cur:  # a login changes no figures: no new snapshot
             _event(cur, username, action, detail)
 
     def _sync_taxonomy(self) -> None:
