@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from beskdash.build import build
 from beskdash.paths import ROOT
 from beskdash.store import Store
+from tests.fetch_server import FakeApis
 
 SHARED = ROOT.parent / "shared"
 SHARED_DST = SHARED / "data" / "dst"
@@ -71,6 +73,30 @@ def ro_store(built_db: Path):
     s = Store(built_db, read_only=True)
     yield s
     s.close()
+
+
+API_KEY = "test-noegle-7Hq2"  # the jobindsats.dk key the stand-in APIs accept
+
+
+@pytest.fixture(scope="module")
+def apis() -> Iterator[FakeApis]:
+    """The stand-in StatBank and jobindsats.dk APIs (tests/fetch_server.py) on 127.0.0.1, one per test module."""
+    if not (SHARED_DST.is_dir() and any(SHARED_DST.iterdir())):
+        pytest.skip(f"needs the real StatBank extracts in {SHARED_DST} (absent: ../shared is not beside this checkout)")
+    a = FakeApis(api_key=API_KEY)
+    a.start()
+    yield a
+    a.stop()
+
+
+@pytest.fixture
+def fake_apis(apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> FakeApis:
+    """`apis` with its request log cleared, and the fetchers' base URLs and key (env) pointed at it."""
+    apis.reset()
+    monkeypatch.setenv("BESKDASH_DST_URL", apis.url)
+    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", apis.url)
+    monkeypatch.setenv("JOBINDSATS_API_KEY", API_KEY)
+    return apis
 
 
 def run_cli(*args: str, db: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
