@@ -9,6 +9,7 @@ fixtures the tests write themselves.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,23 @@ needs_seeds = _needs(SEEDS, "the plans' seed texts")
 def dst_extract(name: str) -> Path:
     """A real extract in ../shared/data/dst/ (use in tests marked `needs_dst`)."""
     return SHARED_DST / name
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_open() -> Iterator[None]:
+    """At the end of the run, close every DuckDB connection still open, so the interpreter's exit finds
+    none (duckdb's bindings otherwise print "nanobind: leaked …"). The app's connection lives in
+    Streamlit's cache_resource (ui._store, one per database an AppTest opened): clearing it drops the
+    cache's hold, and each store left after that (the cache's, a test's never closed) is closed here."""
+    yield
+    import streamlit as st
+
+    st.cache_resource.clear()
+    gc.collect()
+    for obj in gc.get_objects():
+        if isinstance(obj, Store):
+            obj.close()
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
