@@ -9,9 +9,11 @@ fixtures the tests write themselves.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ import pytest
 from beskdash.build import build
 from beskdash.paths import ROOT
 from beskdash.store import Store
+from tests.fetch_server import FakeApis
 
 SHARED = ROOT.parent / "shared"
 SHARED_DST = SHARED / "data" / "dst"
@@ -40,6 +43,23 @@ needs_seeds = _needs(SEEDS, "the plans' seed texts")
 def dst_extract(name: str) -> Path:
     """A real extract in ../shared/data/dst/ (use in tests marked `needs_dst`)."""
     return SHARED_DST / name
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_open() -> Iterator[None]:
+    """At the end of the run, close every DuckDB connection still open, so the interpreter's exit finds
+    none (duckdb's bindings otherwise print "nanobind: leaked …"). The app's connection lives in
+    Streamlit's cache_resource (ui._store, one per database an AppTest opened): clearing it drops the
+    cache's hold, and each store left after that (the cache's, a test's never closed) is closed here."""
+    yield
+    import streamlit as st
+
+    st.cache_resource.clear()
+    gc.collect()
+    for obj in gc.get_objects():
+        if isinstance(obj, Store):
+            obj.close()
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +91,30 @@ def ro_store(built_db: Path):
     s = Store(built_db, read_only=True)
     yield s
     s.close()
+
+
+API_KEY = "test-noegle-7Hq2"  # the jobindsats.dk key the stand-in APIs accept
+
+
+@pytest.fixture(scope="module")
+def apis() -> Iterator[FakeApis]:
+    """The stand-in StatBank and jobindsats.dk APIs (tests/fetch_server.py) on 127.0.0.1, one per test module."""
+    if not (SHARED_DST.is_dir() and any(SHARED_DST.iterdir())):
+        pytest.skip(f"needs the real StatBank extracts in {SHARED_DST} (absent: ../shared is not beside this checkout)")
+    a = FakeApis(api_key=API_KEY)
+    a.start()
+    yield a
+    a.stop()
+
+
+@pytest.fixture
+def fake_apis(apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> FakeApis:
+    """`apis` with its request log cleared, and the fetchers' base URLs and key (env) pointed at it."""
+    apis.reset()
+    monkeypatch.setenv("BESKDASH_DST_URL", apis.url)
+    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", apis.url)
+    monkeypatch.setenv("JOBINDSATS_API_KEY", API_KEY)
+    return apis
 
 
 def run_cli(*args: str, db: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from beskdash.paths import ROOT
 
@@ -32,6 +33,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def answers(url: str, seconds: float) -> bool:
+    """Whether `url` answers 200 within `seconds` (a server just started: poll its health endpoint)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)  # not up yet; the deadline bounds the loop
+    return False
+
+
 class AppServer:
     def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None):
         self.port = port or _free_port()
@@ -45,16 +59,9 @@ class AppServer:
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"streamlit startede ikke: {self.log.read_text()[-2000:]}")
+        if not answers(self.url + "/_stcore/health", seconds=60):
+            self.stop()
+            raise RuntimeError(f"streamlit startede ikke: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -117,12 +124,36 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     assert external == [], f"siden hentede fra andre værter: {external[:5]}"
 
 
+# The app after a finished run, in one selector (so one moment, not four checks in a row): Streamlit's
+# root says its script has run and is not running ("initial" before the first run), the running
+# indicator is gone, the main block is drawn, and no element is left stale (greyed) from an earlier run.
+SETTLED = ("[data-testid='stApp'][data-test-script-state='notRunning']"
+           ":not(:has([data-testid='stStatusWidget'])):has([data-testid='stMainBlockContainer'])"
+           ":not(:has([data-testid='stElementContainer'][data-stale='true']))")
+
+
 def wait_for_app(pg: object, timeout: float = 30_000) -> None:
-    """Streamlit renders after the websocket run: wait until no element is 'running'."""
-    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    pg.wait_for_timeout(300)
+    """Wait until Streamlit has finished a run (SETTLED). After a click, first wait for what the click
+    brings: a rerun that has not started yet looks settled too."""
+    expect(pg.locator(SETTLED)).to_have_count(1, timeout=timeout)
+
+
+# Each chart's drawing as a string (a canvas's pixels, an svg's markup); "" while a chart has none yet.
+_CHARTS_NOW = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].map(el => {
+    const c = el.querySelector('canvas'), svg = el.querySelector('svg');
+    return c && c.width ? c.toDataURL() : svg ? svg.outerHTML : '';
+}).join('|')"""
+
+
+def charts_drawn(pg: object, timeout: float = 30_000) -> None:
+    """Wait until every chart on the page is drawn and its drawing holds still: vega draws after
+    Streamlit's run (and again when it sizes the chart to the column), so the run being over is not enough."""
+    pg.wait_for_function(f"""() => {{
+        const now = ({_CHARTS_NOW})();
+        const same = now !== '' && !now.split('|').includes('') && now === window.__beskdashCharts;
+        window.__beskdashCharts = now;
+        return same;
+    }}""", polling=250, timeout=timeout)
 
 
 # --- shared by the browser suite: analysts, error elements, axe-core ------------------------------
@@ -173,3 +204,17 @@ def go_to(pg: object, title: str) -> None:
 def no_errors(pg: object) -> None:
     errors = pg.locator(ERROR_ELEMENTS)
     assert errors.count() == 0, [errors.nth(i).inner_text()[:300] for i in range(errors.count())]
+
+
+def upload(pg: object, server: AppServer, file: Path, preview: str = "ændrede: 0", timeout: float = 30_000) -> None:
+    """As an analyst does it: log in, open Upload, choose `file`, and wait for its preview (a text in it)."""
+    login(pg, server)
+    go_to(pg, "Upload")
+    pg.locator("input[type='file']").set_input_files(str(file))
+    pg.get_by_text(preview, exact=False).wait_for(timeout=timeout)
+
+
+def confirm_import(pg: object, said: str, timeout: float = 30_000) -> None:
+    """Press Bekræft import on the preview shown and wait for the result message (a text in it)."""
+    pg.get_by_role("button", name="Bekræft import").click(timeout=timeout)
+    pg.get_by_text(said, exact=False).wait_for(timeout=timeout)

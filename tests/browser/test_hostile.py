@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AppServer, go_to, login, no_errors, wait_for_app
+from tests.browser.conftest import AppServer, confirm_import, no_errors, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +36,14 @@ def test_html_and_script_in_file_names_and_labels_are_shown_as_text(analyst_serv
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     hostile = _csv(tmp_path / IMG_NAME, f"{BAD_AREA};<script>alert(2)</script>;Total;Age, total;2026Q1;5")
-    login(page, analyst_server)
-    go_to(page, "Upload")
-    page.locator("input[type='file']").set_input_files(str(hostile))
-    page.get_by_text("Afvist: 2 problem(er)", exact=False).wait_for(timeout=30_000)
+    upload(page, analyst_server, hostile, preview="Afvist: 2 problem(er)")
     wait_for_app(page)
     # the name is shown literally, as the heading of its preview and in its lines
     expect(page.get_by_role("heading", name=IMG_NAME)).to_be_visible()
     expect(page.get_by_text(f"{IMG_NAME}: StatBank-udtræk", exact=False)).to_be_visible()
     _no_injection(page)
     page.get_by_role("button", name=f"Remove {IMG_NAME}").click()
+    expect(page.get_by_role("heading", name=IMG_NAME)).to_have_count(0)
     wait_for_app(page)
 
     good = _csv(tmp_path / LINK_NAME, "Gladsaxe;Net unemployed recipients of social assistance;Total;Age, total;"
@@ -53,12 +51,10 @@ def test_html_and_script_in_file_names_and_labels_are_shown_as_text(analyst_serv
     page.locator("input[type='file']").set_input_files(str(good))
     page.get_by_text("nye: 1, ændrede: 0", exact=False).wait_for(timeout=30_000)
     expect(page.get_by_role("heading", name=LINK_NAME)).to_be_visible()
-    page.get_by_role("button", name="Bekræft import").click()
-    page.get_by_text("1 nye, 0 ændrede", exact=False).wait_for(timeout=30_000)
+    confirm_import(page, "1 nye, 0 ændrede")
     wait_for_app(page)
     # the result message (markdown) names the file as text, not as a link
     expect(page.get_by_text(f"{LINK_NAME} (dst:AUK01): import", exact=False)).to_be_visible()
-    page.wait_for_timeout(500)
     _no_injection(page)
     no_errors(page)
     assert dialogs == [], f"et script kørte: {dialogs}"
@@ -72,10 +68,9 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_message(analyst_server:
         line = b"Gladsaxe;Net unemployed recipients of social assistance;Total;Age, total;2020Q1;1\r\n"
         f.write(line * (51 * 1024 * 1024 // len(line) + 1))
     assert big.stat().st_size > 50 * 1024 * 1024
-    login(page, analyst_server)
-    go_to(page, "Upload")
-    page.locator("input[type='file']").set_input_files(str(big))
-    expect(page.get_by_text("50", exact=False).filter(has_text="MB").first).to_be_visible(timeout=30_000)
+    # Streamlit's own refusal, in the browser before the file is sent: "File must be 50.0MB or smaller."
+    upload(page, analyst_server, big, preview="or smaller")
+    expect(page.get_by_text("or smaller", exact=False).filter(has_text="50").first).to_be_visible()
     wait_for_app(page)
     assert page.get_by_role("heading", name="Forhåndsvisning").count() == 0
     assert page.get_by_role("button", name="Bekræft import").count() == 0

@@ -10,7 +10,6 @@ import base64
 import shutil
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from beskdash.paths import ROOT
-from tests.browser.conftest import ARTIFACTS, AppServer, _free_port, go_to, no_errors, wait_for_app
+from tests.browser.conftest import ARTIFACTS, AppServer, _free_port, answers, go_to, no_errors, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -36,16 +35,9 @@ class Provider:
         self.log = ARTIFACTS / f"oidc-provider-{self.port}.log"
         self.proc = subprocess.Popen(["node", str(PROVIDER_JS), str(self.port), redirect_uri, CLIENT_ID, CLIENT_SECRET],
                                      cwd=PROVIDER_JS.parent, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/.well-known/openid-configuration", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"oidc-provider startede ikke: {self.log.read_text()[-2000:]}")
+        if not answers(self.url + "/.well-known/openid-configuration", seconds=30):
+            self.stop()
+            raise RuntimeError(f"oidc-provider startede ikke: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from beskdash.pages_registry import PAGES
-from tests.browser.conftest import ARTIFACTS, AXE_JS, AppServer, go_to, login, no_errors, wait_for_app
+from tests.browser.conftest import ARTIFACTS, AXE_JS, AppServer, charts_drawn, go_to, login, no_errors, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,8 @@ def axe_violations(pg) -> list[dict]:
 def check_page(pg, title: str, shot: str) -> None:
     pg.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
     wait_for_app(pg)
-    pg.wait_for_timeout(700)  # charts draw after the run
+    if pg.locator("[data-testid='stVegaLiteChart']").count():
+        charts_drawn(pg)
     no_errors(pg)
     (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / "pages" / f"{shot}.png"), full_page=True)

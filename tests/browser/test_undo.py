@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AppServer, go_to, login, no_errors, wait_for_app
+from tests.browser.conftest import AppServer, confirm_import, go_to, no_errors, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +34,12 @@ def test_login_upload_preview_confirm_see_the_figure_and_undo(analyst_server: Ap
     before_text = before.inner_text()
     assert "5.678" not in before_text and "4.\u00a0kvt. 2025" in before_text
 
-    login(page, analyst_server)
-    go_to(page, "Upload")
-    page.locator("input[type='file']").set_input_files(str(f))
     # the preview says exactly what will happen, and nothing is written yet
-    page.get_by_text("nye: 1, ændrede: 0", exact=False).wait_for(timeout=30_000)
+    upload(page, analyst_server, f, preview="nye: 1, ændrede: 0")
     expect(page.get_by_text("AUK01_Gladsaxe_2026K1.csv: StatBank-udtræk (CSV, engelske etiketter), kilde dst:AUK01",
                             exact=False)).to_be_visible()
     no_errors(page)
-    page.get_by_role("button", name="Bekræft import").click()
-    page.get_by_text("1 nye, 0 ændrede", exact=False).wait_for(timeout=30_000)
+    confirm_import(page, "1 nye, 0 ændrede")
 
     after = _overblik_row(page, "Gladsaxe")
     expect(after).to_contain_text("5.678", timeout=20_000)

@@ -3,37 +3,22 @@ confirms, and finds the new figure on Overblik."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from beskdash import auth
-from tests.browser.conftest import AppServer, wait_for_app
+from tests.browser.conftest import AppServer, confirm_import, go_to, no_errors, upload, wait_for_app
 
-PASSWORD = "et-rigtig-godt-kodeord"
+pytestmark = pytest.mark.browser
+
 NEW_ROW = ("Lyngby-Taarbæk;Net unemployed recipients of social assistance;Total;Age, total;2026Q1;4321")
 
 
-@pytest.fixture(scope="module")
-def upload_server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """Its own database copy (this test writes) and its own secrets file with one analyst."""
-    d = tmp_path_factory.mktemp("upload-browser")
-    db = d / "beskdash.duckdb"
-    shutil.copy(built_db, db)
-    secrets = d / "secrets.toml"
-    line = auth.secrets_line("anna", auth.hash_password(PASSWORD, iterations=1000))
-    secrets.write_text(f"[auth.users]\n{line}\n", encoding="utf-8")
-    server = AppServer(db, extra_env={"STREAMLIT_SECRETS_FILES": str(secrets)})
-    yield server
-    server.stop()
-
-
-def test_a_reader_never_sees_upload(upload_server: AppServer, page) -> None:
-    # The server's very first request is a typed address of the analysts' page.
-    page.goto(upload_server.url + "/upload")
+def test_a_reader_never_sees_upload(analyst_server: AppServer, page) -> None:
+    # The server's very first request (this module's server; this test runs first) is a typed address of
+    # the analysts' page.
+    page.goto(analyst_server.url + "/upload")
     wait_for_app(page)
     page.get_by_role("heading", name="Overblik").wait_for(timeout=20_000)
     expect(page.locator("input[type='file']")).to_have_count(0)
@@ -43,26 +28,14 @@ def test_a_reader_never_sees_upload(upload_server: AppServer, page) -> None:
     expect(nav.get_by_role("link", name="upload")).to_have_count(0)
 
 
-def test_an_analyst_uploads_and_sees_the_new_figure_on_overblik(upload_server: AppServer, page,
+def test_an_analyst_uploads_and_sees_the_new_figure_on_overblik(analyst_server: AppServer, page,
                                                                   tmp_path: Path) -> None:
     f = tmp_path / "AUK01_2026K1.csv"
     f.write_bytes(("\ufeffOMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD\r\n" + NEW_ROW + "\r\n").encode("utf-8"))
-    page.goto(upload_server.url + "/login")
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill("anna")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    page.get_by_text("Du er logget ind som anna.").wait_for(timeout=20_000)
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Upload").click()
-    page.get_by_role("heading", name="Upload").wait_for(timeout=20_000)
-    page.locator("input[type='file']").set_input_files(str(f))
-    page.get_by_text("nye: 1, ændrede: 0", exact=False).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Bekræft import").click()
-    page.get_by_text("1 nye, 0 ændrede", exact=False).wait_for(timeout=30_000)
-    page.get_by_role("link", name="Overblik").last.click()
-    page.get_by_role("heading", name="Overblik").wait_for(timeout=20_000)
-    wait_for_app(page)
+    upload(page, analyst_server, f, preview="nye: 1, ændrede: 0")
+    confirm_import(page, "1 nye, 0 ændrede")
+    go_to(page, "Overblik")
     row = page.get_by_role("row").filter(has_text="Nettoledige kontanthjælpsmodtagere").filter(has_text="4.321")
     expect(row).to_have_count(1, timeout=20_000)
     expect(row).to_contain_text("2026")
-    assert page.locator("[data-testid='stException']").count() == 0
+    no_errors(page)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AppServer, no_errors, wait_for_app
+from tests.browser.conftest import AppServer, charts_drawn, no_errors, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def _open(pg, url: str, heading: str) -> None:
     pg.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
     pg.locator(f"{CHART} canvas, {CHART} svg").first.wait_for(timeout=30_000)
     wait_for_app(pg)
-    pg.wait_for_timeout(800)  # let vega finish drawing
+    charts_drawn(pg)
     no_errors(pg)
 
 
@@ -67,9 +67,11 @@ def test_a_permalink_reopens_the_same_chart_and_table(path: str, heading: str, c
     first = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="da-DK").new_page()
     _open(first, app_server.url + path, heading)
     before = _shown(first)
+    url = first.url
     first.get_by_text(change, exact=True).click()  # a choice of the reader's own, away from the defaults
+    expect(first).not_to_have_url(url, timeout=30_000)  # the rerun writes the choice to the URL
     wait_for_app(first)
-    first.wait_for_timeout(800)
+    charts_drawn(first)
     shown = _shown(first)
     assert shown[0] != before[0], "valget ændrede ikke tabellen"
     link = _permalink(first)

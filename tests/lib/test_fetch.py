@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -22,34 +21,14 @@ from beskdash.fetch import config, jobindsats, statbank
 from beskdash.fetch.http import FetchError, HttpSettings
 from beskdash.paths import DATA_DIR
 from beskdash.store import Store
-from tests.conftest import run_cli
+from tests.conftest import API_KEY, run_cli
 from tests.fetch_server import SHARED_DST, FakeApis
 
 FAST = HttpSettings(timeout=2.0, attempts=3, backoff=0.01)
-KEY = "test-noegle-7Hq2"
 
 
-@pytest.fixture(scope="module")
-def apis() -> Iterator[FakeApis]:
-    if not SHARED_DST.exists():
-        pytest.skip(f"needs the real StatBank extracts in {SHARED_DST} (absent: ../shared is not beside this checkout)")
-    a = FakeApis(api_key=KEY)
-    a.start()
-    yield a
-    a.stop()
-
-
-@pytest.fixture
-def fake(apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> FakeApis:
-    apis.reset()
-    monkeypatch.setenv("BESKDASH_DST_URL", apis.url)
-    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", apis.url)
-    monkeypatch.setenv("JOBINDSATS_API_KEY", KEY)
-    return apis
-
-
-def _posts(fake: FakeApis) -> list[str]:
-    return [p for m, p in fake.requests if m == "POST"]
+def _posts(fake_apis: FakeApis) -> list[str]:
+    return [p for m, p in fake_apis.requests if m == "POST"]
 
 
 # --- configuration -------------------------------------------------------------------------
@@ -82,10 +61,10 @@ def test_base_urls_come_from_the_environment_before_the_config(monkeypatch: pyte
 
 # --- StatBank ------------------------------------------------------------------------------
 
-def test_statbank_request_uses_the_tables_codes_totals_and_periods(fake: FakeApis) -> None:
+def test_statbank_request_uses_the_tables_codes_totals_and_periods(fake_apis: FakeApis) -> None:
     f = statbank.fetch_table("AUK01", areas=["173", "230", "084", "000", "rar-hovedstaden"],
                              from_period="2019K1", settings=FAST)
-    assert fake.requests == [("GET", "/v1/tableinfo/AUK01"), ("POST", "/v1/data/AUK01/CSV")]
+    assert fake_apis.requests == [("GET", "/v1/tableinfo/AUK01"), ("POST", "/v1/data/AUK01/CSV")]
     lines = f.data.decode("utf-8-sig").splitlines()
     assert lines[0] == "OMRÅDE;YDELSESTYPE;KØN;ALDER;TID;INDHOLD"
     rows = [line.split(";") for line in lines[1:]]
@@ -122,30 +101,30 @@ def test_statbank_query_fetches_only_benefit_types_the_taxonomy_knows() -> None:
         statbank.query(info, None, "2026K1", "en")
 
 
-def test_statbank_replay_of_every_area_is_the_extract_byte_for_byte(fake: FakeApis) -> None:
+def test_statbank_replay_of_every_area_is_the_extract_byte_for_byte(fake_apis: FakeApis) -> None:
     for table, path in (("AUK01", "AUK01_en_2007Q1-2025Q4.csv"), ("FOLK1AM", "FOLK1AM_en_2021M10-2026M02.csv")):
         f = statbank.fetch_table(table, areas=None, settings=FAST)
         assert f.data == (SHARED_DST / path).read_bytes()
 
 
-def test_unknown_table_says_so(fake: FakeApis) -> None:
+def test_unknown_table_says_so(fake_apis: FakeApis) -> None:
     with pytest.raises(FetchError) as e:
         statbank.fetch_table("AUK99", settings=FAST)
     assert "AUK99" in str(e.value) and "blev ikke fundet" in str(e.value)
-    assert len(fake.requests) == 1  # a 4xx is not retried
+    assert len(fake_apis.requests) == 1  # a 4xx is not retried
 
 
-def test_429_is_retried_and_then_succeeds(fake: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake.url}/s/429-then-200")
+def test_429_is_retried_and_then_succeeds(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake_apis.url}/s/429-then-200")
     f = statbank.fetch_table("AUK01", areas=["173"], settings=FAST)
-    assert len(_posts(fake)) == 2
+    assert len(_posts(fake_apis)) == 2
     assert f.data.decode("utf-8-sig").count("Lyngby-Taarbæk") == 76  # 2007Q1–2025Q4
 
 
 @pytest.mark.parametrize("attempts, ok", [(3, False), (4, True)])
-def test_500_three_times_fails_after_three_attempts(fake: FakeApis, monkeypatch: pytest.MonkeyPatch,
+def test_500_three_times_fails_after_three_attempts(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch,
                                                     attempts: int, ok: bool) -> None:
-    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake.url}/s/500x3")
+    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake_apis.url}/s/500x3")
     settings = HttpSettings(timeout=2.0, attempts=attempts, backoff=0.01)
     if ok:
         assert statbank.fetch_table("AUK01", areas=["173"], settings=settings).data
@@ -153,7 +132,7 @@ def test_500_three_times_fails_after_three_attempts(fake: FakeApis, monkeypatch:
         with pytest.raises(FetchError) as e:
             statbank.fetch_table("AUK01", areas=["173"], settings=settings)
         assert "serverfejl (HTTP 500) i alle 3 forsøg" in str(e.value)
-    assert len(_posts(fake)) == (4 if ok else 3)
+    assert len(_posts(fake_apis)) == (4 if ok else 3)
 
 
 @pytest.mark.parametrize("scenario, message", [
@@ -161,22 +140,22 @@ def test_500_three_times_fails_after_three_attempts(fake: FakeApis, monkeypatch:
     ("html", "svarede med en HTML-side i stedet for CSV"),
     ("404", "findes ikke (HTTP 404)"),
 ])
-def test_statbank_failures_have_their_danish_message(fake: FakeApis, monkeypatch: pytest.MonkeyPatch,
+def test_statbank_failures_have_their_danish_message(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch,
                                                      scenario: str, message: str) -> None:
-    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake.url}/s/{scenario}")
+    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake_apis.url}/s/{scenario}")
     with pytest.raises(FetchError) as e:
         statbank.fetch_table("AUK01", areas=["173"], settings=FAST)
     assert message in str(e.value)
     assert str(e.value).startswith("Danmarks Statistik, tabel AUK01:")
-    assert len(fake.requests) <= 2  # never retried
+    assert len(fake_apis.requests) <= 2  # never retried
 
 
-def test_a_slow_answer_times_out_once_without_retries(fake: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake.url}/s/slow")
+def test_a_slow_answer_times_out_once_without_retries(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake_apis.url}/s/slow")
     with pytest.raises(FetchError) as e:
         statbank.fetch_table("AUK01", areas=["173"], settings=HttpSettings(timeout=0.5, attempts=3, backoff=0.01))
     assert "svarede ikke inden for 0,5 sekunder" in str(e.value)
-    assert len(_posts(fake)) == 1
+    assert len(_posts(fake_apis)) == 1
 
 
 def test_no_server_is_a_connection_message_after_the_retries() -> None:
@@ -210,9 +189,9 @@ def test_api_key_from_environment_then_secrets_file(tmp_path: Path, monkeypatch:
     assert "ikke gyldig TOML" in str(e.value) and "hemmelig" not in str(e.value)
 
 
-def test_v2_asks_for_the_newest_periods_with_the_key_and_keeps_the_configured_areas(fake: FakeApis) -> None:
+def test_v2_asks_for_the_newest_periods_with_the_key_and_keeps_the_configured_areas(fake_apis: FakeApis) -> None:
     f = jobindsats.fetch_table("y07a02", api="v2", n_periods=1, settings=FAST)
-    assert fake.requests == [("GET", "/v2/tables/y07a02/json/"), ("POST", "/v2/data/y07a02/json")]
+    assert fake_apis.requests == [("GET", "/v2/tables/y07a02/json/"), ("POST", "/v2/data/y07a02/json")]
     doc = json.loads(f.data)
     assert [v["Label"] for v in doc[0]["Variables"]][:2] == ["Område", "Periode"]
     # Rudersdal's sygedagpenge in April 2020 as the appendix prints them, only the newest period
@@ -222,15 +201,15 @@ def test_v2_asks_for_the_newest_periods_with_the_key_and_keeps_the_configured_ar
     assert any("foreløbige tal" in n for n in f.notes)
 
 
-def test_v2_sends_area_star_and_period_list(fake: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_v2_sends_area_star_and_period_list(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[dict] = []
-    original = fake.ji_v2_data
+    original = fake_apis.ji_v2_data
 
     def spy(table: str, body: dict) -> list[dict]:
         seen.append(body)
         return original(table, body)
 
-    monkeypatch.setattr(fake, "ji_v2_data", spy)
+    monkeypatch.setattr(fake_apis, "ji_v2_data", spy)
     jobindsats.fetch_table("y01a02", api="v2", settings=FAST)
     assert seen == [{"area": "*", "period": ["2019M06", "2020M06"]}]
 
@@ -258,16 +237,16 @@ def test_newest_periods_are_of_the_tables_kind_oldest_first() -> None:
 
 @pytest.mark.parametrize("api", ["v2", "v3"])
 def test_expired_key_stops_with_a_danish_message_that_never_shows_the_key(
-        fake: FakeApis, monkeypatch: pytest.MonkeyPatch, api: str) -> None:
-    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", f"{fake.url}/s/expired-key")
+        fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch, api: str) -> None:
+    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", f"{fake_apis.url}/s/expired-key")
     with pytest.raises(FetchError) as e:
         jobindsats.fetch(["y07a02", "y01a02"], api=api, settings=FAST)
     assert "afviste API-nøglen: forkert nøgle, eller nøglen er udløbet" in str(e.value)
-    assert KEY not in str(e.value)
-    assert len(fake.requests) == 1  # stopped at the first answer
+    assert API_KEY not in str(e.value)
+    assert len(fake_apis.requests) == 1  # stopped at the first answer
 
 
-def test_wrong_key_is_refused_like_an_expired_one(fake: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_key_is_refused_like_an_expired_one(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOBINDSATS_API_KEY", "en-forkert-noegle")
     with pytest.raises(FetchError, match="afviste API-nøglen") as e:
         jobindsats.fetch(["y07a02"], api="v3", settings=FAST)
@@ -279,18 +258,18 @@ def test_wrong_key_is_refused_like_an_expired_one(fake: FakeApis, monkeypatch: p
     ("cut-short", "er ikke gyldig JSON"),
     ("html", "svarede med en HTML-side i stedet for JSON"),
 ])
-def test_jobindsats_failures_have_their_danish_message(fake: FakeApis, monkeypatch: pytest.MonkeyPatch,
+def test_jobindsats_failures_have_their_danish_message(fake_apis: FakeApis, monkeypatch: pytest.MonkeyPatch,
                                                        scenario: str, message: str) -> None:
-    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", f"{fake.url}/s/{scenario}")
+    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", f"{fake_apis.url}/s/{scenario}")
     with pytest.raises(FetchError) as e:
         jobindsats.fetch_table("y07a02", api="v2", settings=FAST)
-    assert message in str(e.value) and KEY not in str(e.value)
+    assert message in str(e.value) and API_KEY not in str(e.value)
 
 
-def test_unknown_jobindsats_table_is_named_before_anything_is_fetched(fake: FakeApis) -> None:
+def test_unknown_jobindsats_table_is_named_before_anything_is_fetched(fake_apis: FakeApis) -> None:
     with pytest.raises(FetchError, match="Ukendt jobindsats-tabel: y99z99"):
         jobindsats.fetch(["y99z99"], settings=FAST)
-    assert fake.requests == []
+    assert fake_apis.requests == []
 
 
 def test_fetch_yaml_is_valid_yaml_with_the_http_defaults() -> None:
@@ -321,9 +300,9 @@ OBS = ["area_code", "benefit", "measure", "period", "value"]
 
 
 def test_fetch_dst_auk01_imports_what_the_extract_imports_and_then_nothing(
-        fake: FakeApis, tmp_path: Path, ro_store: Store) -> None:
+        fake_apis: FakeApis, tmp_path: Path, ro_store: Store) -> None:
     db = tmp_path / "tom.duckdb"
-    env = {"BESKDASH_DST_URL": fake.url}
+    env = {"BESKDASH_DST_URL": fake_apis.url}
     r = run_cli("fetch", "dst", "--table", "AUK01", "--all-areas", db=db, env=env)
     assert r.returncode == 0, r.stderr
     # 8.892 lines less Abroad and Not stated municipality (2 × 76 quarters), as `build` reads them
@@ -333,7 +312,7 @@ def test_fetch_dst_auk01_imports_what_the_extract_imports_and_then_nothing(
         history = s.imports()
     want = ro_store.observations(sources=["dst:AUK01"])[OBS]
     pd.testing.assert_frame_equal(got, want)
-    assert history["file_name"].tolist() == [f"{fake.url.removeprefix('http://')}/v1/data/AUK01/CSV"]
+    assert history["file_name"].tolist() == [f"{fake_apis.url.removeprefix('http://')}/v1/data/AUK01/CSV"]
     assert history["format"].tolist() == ["statbank-csv-en"] and history["n_new"].tolist() == [8740]
 
     again = run_cli("fetch", "dst", "--table", "AUK01", "--all-areas", db=db, env=env)
@@ -344,7 +323,7 @@ def test_fetch_dst_auk01_imports_what_the_extract_imports_and_then_nothing(
 
 
 def test_fetch_after_importing_the_extract_by_hand_finds_nothing_new(
-        fake: FakeApis, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        fake_apis: FakeApis, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "haand.duckdb"
     code, _out, err = _cli(capsys, "import", str(SHARED_DST / "AUK01_en_2007Q1-2025Q4.csv"), "--db", str(db))
     assert code == 0, err
@@ -356,7 +335,7 @@ def test_fetch_after_importing_the_extract_by_hand_finds_nothing_new(
 
 
 def test_fetch_dst_against_the_built_database_changes_nothing(
-        fake: FakeApis, db_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        fake_apis: FakeApis, db_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = _snapshot(db_copy)
     code, out, err = _cli(capsys, "fetch", "dst", "--db", str(db_copy))
     assert code == 0, err
@@ -368,7 +347,7 @@ def test_fetch_dst_against_the_built_database_changes_nothing(
     assert _snapshot(db_copy) == before
 
 
-def test_dry_run_shows_the_preview_and_writes_nothing(fake: FakeApis, db_copy: Path,
+def test_dry_run_shows_the_preview_and_writes_nothing(fake_apis: FakeApis, db_copy: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     before = _snapshot(db_copy)
     code, out, err = _cli(capsys, "fetch", "jobindsats", "--table", "y07a02", "--dry-run", "--db", str(db_copy))
@@ -380,14 +359,14 @@ def test_dry_run_shows_the_preview_and_writes_nothing(fake: FakeApis, db_copy: P
 
 @pytest.mark.parametrize("api", ["v2", "v3"])
 def test_fetch_jobindsats_imports_the_appendix_figures_with_the_newest_month_provisional(
-        fake: FakeApis, db_copy: Path, capsys: pytest.CaptureFixture[str], api: str) -> None:
+        fake_apis: FakeApis, db_copy: Path, capsys: pytest.CaptureFixture[str], api: str) -> None:
     from beskdash import fetch
 
-    tables = sorted(fake.figures)
+    tables = sorted(fake_apis.figures)
     args = [a for t in tables for a in ("--table", t)]
     code, out, err = _cli(capsys, "fetch", "jobindsats", *args, "--api", api, "--db", str(db_copy))
     assert code == 0, err
-    assert KEY not in out + err
+    assert API_KEY not in out + err
     with Store(db_copy, read_only=True) as s:
         got = s.observations(sources=[f"jobindsats:{t.upper()}" for t in tables])
         plan = s.observations(sources=["plan:rudersdal-2021"])
@@ -404,7 +383,7 @@ def test_fetch_jobindsats_imports_the_appendix_figures_with_the_newest_month_pro
     assert (prov["note"] == "foreløbige tal").all()
     assert set(got.loc[~fetch.is_provisional(got), "period"]) == {"2019M04", "2019M06"}
     assert len(history[history["source"].str.startswith("jobindsats:")]) == 8
-    assert not history["file_name"].str.contains(KEY).any()
+    assert not history["file_name"].str.contains(API_KEY).any()
 
     code, out, err = _cli(capsys, "fetch", "jobindsats", *args, "--api", api, "--db", str(db_copy))
     assert code == 0 and out.count("nye: 0, ændrede: 0, uændrede: 6") == 8
@@ -440,18 +419,18 @@ FAILURES = [
 
 @pytest.mark.parametrize("args, scenario, message", FAILURES, ids=[f"{a[0]}-{s}" for a, s, _m in FAILURES])
 def test_every_failure_leaves_the_database_as_it_was_and_says_why(
-        fake: FakeApis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        fake_apis: FakeApis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         args: list[str], scenario: str, message: str) -> None:
     # a database with something to change: AUK01 and the jobindsats figures are not in it yet
     db = tmp_path / "tom.duckdb"
     Store(db).close()
     before = _snapshot(db)
-    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake.url}/s/{scenario}")
-    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", f"{fake.url}/s/{scenario}")
+    monkeypatch.setenv("BESKDASH_DST_URL", f"{fake_apis.url}/s/{scenario}")
+    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", f"{fake_apis.url}/s/{scenario}")
     monkeypatch.setitem(config()["http"], "backoff", 0.01)
     code, out, err = _cli(capsys, "fetch", *args, "--db", str(db))
     assert code == 1
     assert message in err, err
     assert "Fejl" in err and "Traceback" not in err
-    assert KEY not in out + err
+    assert API_KEY not in out + err
     assert _snapshot(db) == before

@@ -1,21 +1,16 @@
 """Datakvalitet with AppTest, on the database built from the shipped data."""
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from beskdash.paths import ROOT
+from tests.pages.conftest import OpenApp
 
 
 @pytest.fixture
-def app(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/datakvalitet.py")
-    return at
+def app(open_app: OpenApp) -> AppTest:
+    return open_app(page="pages/datakvalitet.py")
 
 
 def _plain(markdown: str) -> str:

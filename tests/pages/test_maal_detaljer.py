@@ -1,20 +1,16 @@
 """Mål i detaljer with AppTest on the database built from the shipped data."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from beskdash.paths import ROOT
-
-PAGE = str(ROOT / "pages" / "maal_detaljer.py")
+from tests.pages.conftest import OpenApp
 
 
 @pytest.fixture
-def page(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    return AppTest.from_file(PAGE, default_timeout=60)
+def page(open_app: OpenApp) -> AppTest:
+    return open_app("pages/maal_detaljer.py")
 
 
 def test_one_goal_with_series_target_deadline_projection_rule_and_source(page: AppTest) -> None:

@@ -1,20 +1,16 @@
 """Målopfølgning with AppTest on the database built from the shipped data."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from beskdash import goals, plan_versions
-from beskdash.paths import ROOT
-
-PAGE = str(ROOT / "pages" / "maalopfoelgning.py")
+from tests.pages.conftest import OpenApp
 
 
 @pytest.fixture
-def page(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    return AppTest.from_file(PAGE, default_timeout=60)
+def page(open_app: OpenApp) -> AppTest:
+    return open_app("pages/maalopfoelgning.py")
 
 
 def _texts(at: AppTest) -> str:

@@ -6,12 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from beskdash.paths import ROOT
+from tests.pages.conftest import OpenApp
 
 
 @pytest.fixture
-def app(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+def app(open_app: OpenApp) -> AppTest:
+    return open_app()
 
 
 def test_overblik_shows_each_municipality_with_sources(app: AppTest) -> None:

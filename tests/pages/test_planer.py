@@ -1,20 +1,16 @@
-"""Planer with AppTest: the five plans side by side."""
+"""Planer with AppTest: the five plans side by side, their versions, and an analyst's edit."""
 
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from beskdash.paths import ROOT
+from tests.pages.conftest import ANALYST_SECRETS, OpenApp, login
 
 
 @pytest.fixture
-def app(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/planer.py")
-    return at
+def app(open_app: OpenApp) -> AppTest:
+    return open_app(page="pages/planer.py")
 
 
 def _table(at: AppTest, column: str):
@@ -61,22 +57,10 @@ def test_theme_from_the_url_and_back(app: AppTest) -> None:
 
 # --- Versions and editing ------------------------------------------------------------------
 
-PASSWORD = "et-rigtig-godt-kodeord"
-
-
-def _analyst(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    from beskdash import auth
-
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.secrets["auth"] = {"users": {"anna": {"password_hash": auth.hash_password(PASSWORD, iterations=1000),
-                                             "role": "analyst"}}}
-    at.run()
-    at.switch_page("pages/login.py").run()
-    at.text_input[0].input("anna")
-    at.text_input[1].input(PASSWORD)
-    next(b for b in at.button if b.label == "Log ind").click().run()
-    return at
+def _analyst(open_app: OpenApp) -> AppTest:
+    at = open_app(secrets=ANALYST_SECRETS)
+    at.default_timeout = 120
+    return login(at)
 
 
 def _button(at: AppTest, label: str):
@@ -93,11 +77,10 @@ def test_a_reader_sees_versions_and_history_but_no_editing_controls(app: AppTest
     assert not labels & {"Kopiér som ny plan", "Redigér planen", "Gem som ny version", "Fortryd seneste version"}
 
 
-def test_an_analyst_copies_edits_saves_sees_the_status_and_undoes(db_copy: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_analyst_copies_edits_saves_sees_the_status_and_undoes(open_app: OpenApp, db: Path) -> None:
     from beskdash import ui
 
-    at = _analyst(db_copy, monkeypatch)
+    at = _analyst(open_app)
     at.switch_page("pages/planer.py").run()
     assert not at.exception, at.exception
     at.selectbox(key="planer_kilde").set_value("alleroed-2022")
@@ -116,7 +99,7 @@ def test_an_analyst_copies_edits_saves_sees_the_status_and_undoes(db_copy: Path,
     _button(at, "Gem som ny version").click().run()
     assert not at.exception, at.exception
     assert any(s.value == "Gemt som version 1 af alleroed-2027." for s in at.success)
-    assert "alleroed-2027" in set(ui._store(str(db_copy)).current_plan_versions()["plan_id"])
+    assert "alleroed-2027" in set(ui._store(str(db)).current_plan_versions()["plan_id"])
 
     at.query_params["plan"] = "alleroed-2027"
     at.switch_page("pages/maalopfoelgning.py").run()
@@ -128,4 +111,4 @@ def test_an_analyst_copies_edits_saves_sees_the_status_and_undoes(db_copy: Path,
     at.selectbox(key="planer_fortryd_plan").set_value("alleroed-2027")
     _button(at, "Fortryd seneste version").click().run()
     assert any("findes ikke længere" in s.value for s in at.success)
-    assert len(ui._store(str(db_copy)).current_plan_versions()) == 0
+    assert len(ui._store(str(db)).current_plan_versions()) == 0

@@ -4,26 +4,14 @@ ways, and exports equal to the table."""
 import csv
 import io
 import json
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from tests.pages.conftest import OpenApp, run_with
 
-from beskdash.paths import ROOT
-
-PAGE = str(ROOT / "pages" / "rangliste.py")
+PAGE = "pages/rangliste.py"
 
 
-def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_ranks_all_kommuner_with_the_four_highlighted(db: Path) -> None:
-    at = _open()
+def test_ranks_all_kommuner_with_the_four_highlighted(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE))
     assert dict(at.query_params) == {"ydelse": "kontanthjaelp-nettoledige", "maal": "fuldtidspersoner",
                                      "enhed": "per1000", "periode": "2025Q4"}
     t = at.table[0].value
@@ -45,8 +33,8 @@ def test_ranks_all_kommuner_with_the_four_highlighted(db: Path) -> None:
     assert any("Statistikbanken AUK01" in c and "CC BY 4.0" in c for c in captions)
 
 
-def test_a_selection_goes_to_the_url_and_the_url_restores_it(db: Path) -> None:
-    at = _open()
+def test_a_selection_goes_to_the_url_and_the_url_restores_it(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE))
     at.selectbox(key="rank_periode").set_value("2019Q4").run()
     at.radio(key="rank_enhed").set_value("raw").run()
     params = dict(at.query_params)
@@ -54,13 +42,13 @@ def test_a_selection_goes_to_the_url_and_the_url_restores_it(db: Path) -> None:
     table = at.table[0].value
     assert table.iloc[0]["Kommune"] == "Læsø" and table.iloc[-1]["Kommune"] == "København"
     assert any("Antal afhænger af kommunens størrelse" in c.value for c in at.caption)
-    again = _open(**params)
+    again = run_with(open_app(PAGE), **params)
     assert again.table[0].value.equals(table)
     assert again.selectbox(key="rank_periode").value == "2019Q4" and again.radio(key="rank_enhed").value == "raw"
 
 
-def test_exports_equal_the_table(db: Path, downloads: dict[str, bytes]) -> None:
-    at = _open(periode="2019Q4")
+def test_exports_equal_the_table(open_app: OpenApp, downloads: dict[str, bytes]) -> None:
+    at = run_with(open_app(PAGE), periode="2019Q4")
     table = at.table[0].value
     name = "rangliste-kontanthjaelp-nettoledige-fuldtidspersoner-per1000-2019Q4.csv"
     rows = list(csv.reader(io.StringIO(downloads[name].decode("utf-8-sig")), delimiter=";"))
@@ -74,14 +62,14 @@ def test_exports_equal_the_table(db: Path, downloads: dict[str, bytes]) -> None:
     assert "rangliste-kontanthjaelp-nettoledige-fuldtidspersoner-per1000-2019Q4.xlsx" in downloads
 
 
-def test_a_hand_edited_link_never_crashes(db: Path) -> None:
-    at = _open(ydelse="findes-ikke", maal="uger", enhed="per1000", periode="2099Q1")
+def test_a_hand_edited_link_never_crashes(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE), ydelse="findes-ikke", maal="uger", enhed="per1000", periode="2099Q1")
     assert dict(at.query_params) == {"ydelse": "kontanthjaelp-nettoledige", "maal": "fuldtidspersoner",
                                      "enhed": "per1000", "periode": "2025Q4"}
 
 
-def test_the_ranking_opens_with_first_and_last(db: Path) -> None:
-    at = _open()
+def test_the_ranking_opens_with_first_and_last(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE))
     t = at.table[0].value
     col = "Værdi 4.\u00a0kvt. 2025"
     first, last = t.iloc[0], t.iloc[-1]

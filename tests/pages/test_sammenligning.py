@@ -4,7 +4,6 @@ and the plans' benchmark views one click from the start page."""
 import csv
 import io
 import json
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pandas as pd
@@ -12,18 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from beskdash.paths import ROOT
+from tests.pages.conftest import OpenApp, run_with
 
-PAGE = str(ROOT / "pages" / "sammenligning.py")
-
-
-def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+PAGE = "pages/sammenligning.py"
 
 
 def _sentence(at: AppTest) -> str:
@@ -34,8 +24,8 @@ def _table(at: AppTest) -> pd.DataFrame:
     return at.table[0].value
 
 
-def test_opens_allerods_comparison_by_default(db: Path) -> None:
-    at = _open()
+def test_opens_allerods_comparison_by_default(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE))
     assert at.title[0].value == "Sammenligning"
     assert at.query_params["gruppe"] == "alleroed" and at.query_params["omr"] == "201,223,240"
     assert _sentence(at) == ("Allerød havde 30 nettoledige kontanthjælpsmodtagere i 4.\u00a0kvt. 2025, "
@@ -57,8 +47,8 @@ def test_opens_allerods_comparison_by_default(db: Path) -> None:
     assert lines["y"]["title"] == "Fuldtidspersoner"
 
 
-def test_a_selection_goes_to_the_url_and_the_url_restores_it(db: Path) -> None:
-    at = _open()
+def test_a_selection_goes_to_the_url_and_the_url_restores_it(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE))
     at.radio(key="cmp_enhed").set_value("per1000").run()
     at.radio(key="cmp_visning").set_value("index").run()
     at.selectbox(key="cmp_basis").set_value("2019Q4").run()
@@ -75,7 +65,7 @@ def test_a_selection_goes_to_the_url_and_the_url_restores_it(db: Path) -> None:
     assert list(table.loc[table["Periode"] == "4.\u00a0kvt. 2019"].iloc[0])[1:5] == ["100,0"] * 4
     assert sentence.startswith("Allerød lå på indeks")
 
-    again = _open(**params)  # the copied link, opened by someone else
+    again = run_with(open_app(PAGE), **params)  # the copied link, opened by someone else
     assert again.radio(key="cmp_enhed").value == "per1000" and again.radio(key="cmp_visning").value == "index"
     assert again.selectbox(key="cmp_basis").value == "2019Q4" and again.checkbox(key="cmp_samlet").value
     assert again.select_slider[0].value == ("2019Q1", "2020Q4")
@@ -83,8 +73,8 @@ def test_a_selection_goes_to_the_url_and_the_url_restores_it(db: Path) -> None:
     assert dict(again.query_params) == params
 
 
-def test_exports_equal_the_table(db: Path, downloads: dict[str, bytes]) -> None:
-    at = _open(gruppe="alleroed", enhed="per1000", fra="2019Q1", til="2019Q4")
+def test_exports_equal_the_table(open_app: OpenApp, downloads: dict[str, bytes]) -> None:
+    at = run_with(open_app(PAGE), gruppe="alleroed", enhed="per1000", fra="2019Q1", til="2019Q4")
     table = _table(at)
     csv_name = next(n for n in downloads if n.endswith(".csv"))
     xlsx_name = next(n for n in downloads if n.endswith(".xlsx"))
@@ -109,8 +99,8 @@ def test_exports_equal_the_table(db: Path, downloads: dict[str, bytes]) -> None:
     assert labels == ["CSV (Excel)", "Excel (XLSX)", "Diagram (PNG)", "Diagram (SVG)"]
 
 
-def test_choosing_a_peer_group_brings_its_areas_and_measure(db: Path) -> None:
-    at = _open()
+def test_choosing_a_peer_group_brings_its_areas_and_measure(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE))
     at.selectbox(key="cmp_gruppe").set_value("rudersdal").run()
     assert not at.exception, at.exception
     assert at.query_params["omr"] == "230,rar-hovedstaden,oestdanmark"
@@ -122,16 +112,16 @@ def test_choosing_a_peer_group_brings_its_areas_and_measure(db: Path) -> None:
     assert at.query_params["gruppe"] == "egne" and at.query_params["omr"] == "230,173"
 
 
-def test_a_hand_edited_link_never_crashes(db: Path) -> None:
-    at = _open(gruppe="findes-ikke", omr="999,201", ydelse="<script>", enhed="per1000", visning="index",
-               basis="1800Q1", fra="banan", til="2019Q4")
+def test_a_hand_edited_link_never_crashes(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE), gruppe="findes-ikke", omr="999,201", ydelse="<script>", enhed="per1000",
+                  visning="index", basis="1800Q1", fra="banan", til="2019Q4")
     assert at.query_params["omr"] == "201" and at.query_params["til"] == "2019Q4"
     assert at.query_params["basis"] == "2007Q1"
     assert _sentence(at).startswith("Allerød lå på indeks")
 
 
-def test_benchmark_views_are_one_click_from_the_start_page(db: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+def test_benchmark_views_are_one_click_from_the_start_page(open_app: OpenApp) -> None:
+    at = open_app().run()
     assert not at.exception, at.exception
     links = {p.proto.label: p.proto for p in at.get("page_link")}
     assert {"Allerød mod Hørsholm og Egedal", "Rudersdal mod RAR Hovedstaden og Østdanmark"} <= set(links)
@@ -144,8 +134,8 @@ def test_benchmark_views_are_one_click_from_the_start_page(db: Path) -> None:
     assert _sentence(at).startswith("Rudersdal havde 1,0 % af arbejdsstyrken 16-66 år på kontanthjælp")
 
 
-def test_the_development_over_the_range_shown_follows_the_sentence(db: Path) -> None:
-    at = _open(gruppe="alleroed", fra="2023K1")
+def test_the_development_over_the_range_shown_follows_the_sentence(open_app: OpenApp) -> None:
+    at = run_with(open_app(PAGE), gruppe="alleroed", fra="2023K1")
     t = _table(at)
     assert (t["Allerød"].iloc[0], t["Allerød"].iloc[-1]) == ("38", "30")
     texts = [m.value for m in at.markdown]

@@ -7,41 +7,19 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from beskdash import auth, exports
-from beskdash.paths import ROOT
+from beskdash import exports
 from tests.conftest import dst_extract, needs_dst
 from tests.lib.test_imports import BEN, changed_auk01, statbank
-
-PASSWORD = "et-rigtig-godt-kodeord"
-SECRETS = {"users": {"anna": {"password_hash": auth.hash_password(PASSWORD, iterations=1000), "role": "analyst"}}}
+from tests.pages.conftest import ANALYST_SECRETS, OpenApp, app_store, button, login
 
 
 def _export(db: Path) -> str:
-    """Through the app's own connection (a second one in this process would be refused)."""
-    from beskdash import ui
-
-    return exports.observations_csv(ui._store(str(db)).observations())
+    return exports.observations_csv(app_store(db).observations())
 
 
 @pytest.fixture
-def app(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = SECRETS
-    return at
-
-
-def _login(at: AppTest, password: str = PASSWORD) -> AppTest:
-    at.run()
-    at.switch_page("pages/login.py").run()
-    at.text_input[0].input("anna")
-    at.text_input[1].input(password)
-    next(b for b in at.button if b.label == "Log ind").click().run()
-    return at
-
-
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+def app(open_app: OpenApp) -> AppTest:
+    return open_app(secrets=ANALYST_SECRETS)
 
 
 def _upload_refused(at: AppTest) -> None:
@@ -59,7 +37,7 @@ def _upload_refused(at: AppTest) -> None:
 
 
 def test_analyst_logs_in_uploads_previews_confirms_and_undoes(app: AppTest, db_copy: Path) -> None:
-    at = _login(app)
+    at = login(app)
     assert not at.exception and [s.value for s in at.success] == ["Du er logget ind som anna."]
     before = _export(db_copy)
     at.switch_page("pages/upload.py").run()
@@ -71,7 +49,7 @@ def test_analyst_logs_in_uploads_previews_confirms_and_undoes(app: AppTest, db_c
     assert "nye: 1, ændrede: 1, uændrede: 8.739" in preview
     changed = next(d.value for d in at.dataframe if "Før" in d.value.columns)
     assert changed[["Område", "Før", "Nu"]].values.tolist() == [["Allerød", "24", "25"]]
-    _button(at, "Bekræft import").click().run()
+    button(at, "Bekræft import").click().run()
     assert not at.exception
     assert any("import 8 — 1 nye, 1 ændrede" in s.value for s in at.success), [s.value for s in at.success]
     links = [p.label for p in at.get("page_link")]
@@ -80,7 +58,7 @@ def test_analyst_logs_in_uploads_previews_confirms_and_undoes(app: AppTest, db_c
     assert history.iloc[0][["Import", "Bruger", "Fil"]].tolist() == [8, "anna", "AUK01_rettet.csv"]
     assert _export(db_copy) != before
     assert at.selectbox[0].value == 8
-    _button(at, "Fortryd import").click().run()
+    button(at, "Fortryd import").click().run()
     assert not at.exception
     assert "Import 8 er fortrudt: 2 tal er sat tilbage til, hvad de var før." in [s.value for s in at.success]
     assert at.dataframe[-1].value.iloc[0]["Fortrudt"] != ""
@@ -88,7 +66,7 @@ def test_analyst_logs_in_uploads_previews_confirms_and_undoes(app: AppTest, db_c
 
 
 def test_a_bad_file_shows_every_problem_and_nothing_is_written(app: AppTest) -> None:
-    at = _login(app)
+    at = login(app)
     at.switch_page("pages/upload.py").run()
     raw = statbank(f"Lyngby;{BEN};Total;Age, total;2019Q4;12", f"Allerød;{BEN};Men;Age, total;2019Q4;12")
     at.file_uploader[0].set_value(("fejl.csv", raw, "text/csv")).run()
@@ -102,7 +80,7 @@ def test_a_bad_file_shows_every_problem_and_nothing_is_written(app: AppTest) -> 
 
 @needs_dst
 def test_the_same_file_again_changes_nothing_and_says_so(app: AppTest) -> None:
-    at = _login(app)
+    at = login(app)
     at.switch_page("pages/upload.py").run()
     raw = dst_extract("AUK01_en_2007Q1-2025Q4.csv").read_bytes()
     at.file_uploader[0].set_value(("AUK01.csv", raw, "text/csv")).run()
@@ -111,7 +89,7 @@ def test_the_same_file_again_changes_nothing_and_says_so(app: AppTest) -> None:
 
 
 def test_wrong_password_is_refused(app: AppTest) -> None:
-    at = _login(app, "forkert")
+    at = login(app, "forkert")
     assert [e.value for e in at.error] == ["Forkert brugernavn eller adgangskode."]
     _upload_refused(at)
 
@@ -124,28 +102,22 @@ def test_a_reader_never_sees_upload(app: AppTest) -> None:
     _upload_refused(at)
 
 
-def test_the_upload_page_itself_stops_a_reader(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_upload_page_itself_stops_a_reader(open_app: OpenApp) -> None:
     """A hand-typed link (or a page run on its own) still meets the gate."""
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
-    at.secrets["auth"] = SECRETS
-    at.run()
+    at = open_app("pages/upload.py", secrets=ANALYST_SECRETS).run()
     assert [w.value for w in at.warning] == ["Denne side er kun for analytikere. Log ind for at fortsætte."]
     assert len(at.file_uploader) == 0 and not at.title
 
 
 def test_logout_hides_upload_again(app: AppTest) -> None:
-    at = _login(app)
+    at = login(app)
     at.switch_page("pages/upload.py").run()
     at.switch_page("pages/login.py").run()
-    _button(at, "Log ud").click().run()
+    button(at, "Log ud").click().run()
     assert not at.exception and at.text_input[0].label == "Brugernavn"
     _upload_refused(at)
 
 
-def test_no_users_configured_says_how_to_create_them(db_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BESKDASH_DB", str(db_copy))
-    at = AppTest.from_file(str(ROOT / "pages" / "login.py"), default_timeout=60)
-    at.secrets["auth"] = {"users": {}}
-    at.run()
+def test_no_users_configured_says_how_to_create_them(open_app: OpenApp) -> None:
+    at = open_app("pages/login.py", secrets={"users": {}}).run()
     assert "python -m beskdash users add NAVN" in at.info[0].value
