@@ -4,4 +4,4 @@
 its own module and one line here.
 """
 
-COMMANDS = ["core", "serve", "goals", "compare", "imports", "fetch", "audit", "report", "users", "snapshot"]
+COMMANDS = ["core", "serve", "goals", "compare", "imports", "fetch", "audit", "report", "users", "snapshot", "template"]

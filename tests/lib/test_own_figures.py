@@ -1,0 +1,131 @@
+"""Own figures and assessments: the template's rows, the reader's refusals, storage with history and undo."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from beskdash import template
+from beskdash.plans import load_plans
+from beskdash.readers import own_figures
+from beskdash.store import Store, UndoError
+
+PLANS = load_plans()
+ALLEROED = PLANS["alleroed-2022"]
+HEADER = "plan;mål;periode;værdi;vurdering;note\n"
+
+
+def _csv(*lines: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return (header + "".join(line + "\n" for line in lines)).encode(encoding)
+
+
+def test_goals_split_into_the_three_kinds_of_evidence() -> None:
+    kinds = [template.evidence_kind(g) for p in PLANS.values() for g in p.goals]
+    assert (kinds.count(template.SERIES), kinds.count(template.OWN), kinds.count(template.ASSESSMENT)) == (22, 43, 33)
+
+
+def test_template_rows_take_deadline_and_unprinted_baseline_periods() -> None:
+    rows = {(r.goal_id, r.period): r for r in template.rows(ALLEROED)}
+    assert ("rm1-virksomhedsbesoeg", "2022") in rows
+    # relative target, baseline period named without a figure: both periods
+    assert {("rm5-ordinaere-job-efter-aktivering", p) for p in ("2019M12", "2022")} <= set(rows)
+    # a direction without a baseline is measured against the year before the plan
+    assert ("rm3-intensivt-samtaleforloeb", "2021") in rows
+    # series goals are not in the template; a qualitative goal has one row, without a unit
+    assert not any(g == "rm4-sygedagpenge-helaarspersoner" for g, _ in rows)
+    assert rows[("rm2-en-plan", "2022")].unit == ""
+    assert [r.line for r in template.rows(ALLEROED)] == list(range(2, len(rows) + 2))
+
+
+def test_template_workbook_has_header_rows_and_guide(tmp_path) -> None:
+    wb = load_workbook(io.BytesIO(template.workbook(ALLEROED)))
+    assert wb.sheetnames == [template.SHEET, template.GUIDE_SHEET]
+    ws = wb[template.SHEET]
+    cells = list(ws.iter_rows(values_only=True))
+    assert list(cells[0]) == template.COLUMNS
+    assert len(cells) - 1 == len(template.rows(ALLEROED))
+    assert cells[2][:2] == ("alleroed-2022", "rm1-virksomhedsbesoeg") and cells[2][4] == "2022"
+    assert ws.data_validations.dataValidation[0].formula1 == '"nået,på vej,ikke på vej"'
+    assert "periode" in " ".join(str(c.value) for c in wb[template.GUIDE_SHEET]["A"]).lower()
+
+
+def test_csv_with_one_value_is_read() -> None:
+    raw = _csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;11;;optalt i CRM")
+    assert own_figures.sniff_csv(raw.decode().splitlines()[0])
+    res = own_figures.read(raw, "egne.csv", PLANS)
+    assert res.problems == []
+    assert res.frame[["plan", "goal_id", "period", "value", "note"]].values.tolist() == [
+        ["alleroed-2022", "rm1-virksomhedsbesoeg", "2022", 11.0, "optalt i CRM"]]
+
+
+def test_csv_windows_1252_danish_number_and_headerless() -> None:
+    raw = _csv("alleroed-2022;rm5-selvforsoergende-integrationsprogram;december 2022;57,5;;Fasit, sårbare",
+               header="", encoding="cp1252")
+    res = own_figures.read(raw, "egne.csv", PLANS)
+    assert res.problems == []
+    assert res.frame["period"].tolist() == ["2022M12"] and res.frame["value"].tolist() == [57.5]
+    assert res.frame["note"].tolist() == ["Fasit, sårbare"]
+
+
+@pytest.mark.parametrize(("line", "column", "why"), [
+    ("ukendt-plan;rm1-virksomhedsbesoeg;2022;11;;", "plan", "er ikke en kendt plan"),
+    ("alleroed-2022;rm9-findes-ikke;2022;11;;", "mål", "er ikke et mål i planen alleroed-2022"),
+    ("alleroed-2022;rm2-en-plan;2022;3;;", "værdi", "målet er kvalitativt"),
+    ("alleroed-2022;rm1-virksomhedsbesoeg;2022;;nået;", "vurdering", "er en vurdering"),
+    ("alleroed-2022;rm1-virksomhedsbesoeg;2022;elleve;;", "værdi", "er ikke et tal"),
+    ("alleroed-2022;rm1-virksomhedsbesoeg;2022;12.5;;", "værdi", "er ikke et tal"),
+    ("alleroed-2022;rm5-selvforsoergende-integrationsprogram;2022M12;157;;", "værdi", "uden for 0–100"),
+    ("alleroed-2022;rm1-virksomhedsbesoeg;2021;11;;", "periode", "er ikke en periode, målet"),
+    ("alleroed-2022;rm4-sygedagpenge-helaarspersoner;2022;200;;", "mål", "følges af en dataserie"),
+    ("alleroed-2022;rm2-en-plan;2022;;måske;", "vurdering", "skal være nået, på vej eller ikke på vej"),
+])
+def test_refusals_name_file_row_and_column(line: str, column: str, why: str) -> None:
+    res = own_figures.read(_csv("alleroed-2022;rm1-rekrutteringsevents;2022;2;;", line), "egne.csv", PLANS)
+    assert len(res.problems) == 1
+    p = res.problems[0]
+    assert (p.file, p.row, p.column) == ("egne.csv", 3, column)
+    assert why in p.why
+    assert p.message().startswith("egne.csv, linje 3, kolonne " + column)
+
+
+def test_filled_template_is_read(tmp_path) -> None:
+    wb = load_workbook(io.BytesIO(template.workbook(ALLEROED)))
+    ws = wb[template.SHEET]
+    for row in ws.iter_rows(min_row=2):
+        if row[3].value:
+            row[5].value = 50
+        else:
+            row[6].value, row[7].value = "på vej", "samarbejdet er i gang"
+    buf = io.BytesIO()
+    wb.save(buf)
+    raw = buf.getvalue()
+    assert own_figures.sniff_xlsx(raw)
+    res = own_figures.read(raw, "skabelon.xlsx", PLANS)
+    assert res.problems == [] and len(res.frame) == len(template.rows(ALLEROED))
+    assert set(res.frame["assessment"].dropna()) == {"på vej"}
+
+
+def test_store_keeps_history_and_undo_restores(store: Store) -> None:
+    first = own_figures.read(_csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;11;;CRM"), "a.csv", PLANS).frame
+    r1 = store.apply_goal_figures(first, "alleroed-2022", username="anna", file_name="a.csv", sha256="x",
+                                  fmt=own_figures.FORMAT_CSV)
+    assert r1.diff.new == 1
+    got = store.goal_figures("alleroed-2022")
+    assert got[["goal_id", "value", "username", "file_name"]].values.tolist() == [
+        ["rm1-virksomhedsbesoeg", 11.0, "anna", "a.csv"]]
+    second = own_figures.read(_csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;9;;rettet"), "b.csv", PLANS).frame
+    assert store.diff_goal_figures(second).changed == 1
+    r2 = store.apply_goal_figures(second, "alleroed-2022", username="bo", file_name="b.csv", sha256="y",
+                                  fmt=own_figures.FORMAT_CSV)
+    assert store.apply_goal_figures(second, "alleroed-2022", username="bo", file_name="b.csv", sha256="y",
+                                    fmt=own_figures.FORMAT_CSV).import_id is None
+    with pytest.raises(UndoError):
+        store.undo(r1.import_id)
+    store.undo(r2.import_id)
+    assert store.goal_figures()[["value", "note", "username"]].values.tolist() == [[11.0, "CRM", "anna"]]
+    store.undo(r1.import_id)
+    assert store.goal_figures().empty
+    hist = store.goal_figure_history("alleroed-2022")
+    assert hist["import_id"].tolist() == [r2.import_id, r1.import_id] and hist["undone_at"].notna().all()
