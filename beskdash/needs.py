@@ -191,3 +191,23 @@ def fetch_plan(needs: list[GoalNeed]) -> dict[str, dict[str, set[str]]]:
                 key = t.lower() if s.source == JOBINDSATS else t.upper()
                 out[s.source].setdefault(key, set()).add(s.area)
     return out
+
+
+def missing(store, plan_id: str | None = None) -> list[GoalNeed]:
+    """Every goal that cannot be judged now, with what would fill it (plan order)."""
+    from beskdash import goals
+
+    plans = goals.plans()
+    ids = [plan_id] if plan_id else list(plans)
+    obs = store.query("SELECT DISTINCT benefit, measure, source FROM observations")
+    known: dict[tuple[str, str], list[str]] = {}
+    for b, m, src in zip(obs["benefit"], obs["measure"], obs["source"]):
+        known.setdefault((b, m), []).append(src)
+    out = []
+    for pid in ids:
+        plan = plans[pid]
+        by_id = {g.id: g for g in plan.goals}
+        for r in goals.evaluate_plan(store, pid):
+            if r.status == goals.KAN_IKKE:
+                out.append(goal_need(plan, by_id[r.goal_id], r.status, r.reason, known))
+    return out

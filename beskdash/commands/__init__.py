@@ -4,4 +4,5 @@
 its own module and one line here.
 """
 
-COMMANDS = ["core", "serve", "goals", "compare", "imports", "fetch", "audit", "report", "users", "snapshot", "template"]
+COMMANDS = ["core", "serve", "goals", "compare", "imports", "fetch", "audit", "report", "users", "snapshot",
+            "template", "missing"]
