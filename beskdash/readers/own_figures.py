@@ -46,12 +46,17 @@ def _norm(cells: list[str]) -> list[str]:
     return [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
 
 
+# beskdash's own export of the figures adds who entered them; read back, those columns are ignored.
+PROVENANCE_COLUMNS = ["indtastet_af", "indtastet", "fil", "import"]
+
+
 def is_header(cells: list[str]) -> bool:
     """A header of the template's columns (the descriptive `titel` and `enhed` optional)."""
     cols = _norm(cells)
     while cols and cols[-1] == "":
         cols.pop()
-    return set(template.REQUIRED_COLUMNS) <= set(cols) <= set(template.COLUMNS) and len(set(cols)) == len(cols)
+    allowed = set(template.COLUMNS) | set(PROVENANCE_COLUMNS)
+    return set(template.REQUIRED_COLUMNS) <= set(cols) <= allowed and len(set(cols)) == len(cols)
 
 
 def sniff_csv(first_line: str, plan_ids: set[str] | None = None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -129,3 +130,33 @@ def test_store_keeps_history_and_undo_restores(store: Store) -> None:
     assert store.goal_figures().empty
     hist = store.goal_figure_history("alleroed-2022")
     assert hist["import_id"].tolist() == [r2.import_id, r1.import_id] and hist["undone_at"].notna().all()
+
+
+def test_export_carries_provenance_and_reimports_as_no_change(store: Store) -> None:
+    from beskdash import exports
+
+    raw = _csv("alleroed-2022;rm5-selvforsoergende-integrationsprogram;2022M12;57,5;;Fasit",
+               "alleroed-2022;rm2-en-plan;2022;;på vej;Planerne er i gang")
+    frame = own_figures.read(raw, "a.csv", PLANS).frame
+    store.apply_goal_figures(frame, "alleroed-2022", username="anna", file_name="a.csv", sha256=None,
+                             fmt=own_figures.FORMAT_CSV)
+    text = exports.goal_figures_csv(store.goal_figures())
+    lines = text.splitlines()
+    assert lines[0] == "plan;mål;periode;værdi;vurdering;note;indtastet_af;indtastet;fil;import"
+    assert lines[1].startswith("alleroed-2022;rm2-en-plan;2022;;på vej;Planerne er i gang;anna;")
+    assert lines[2].startswith("alleroed-2022;rm5-selvforsoergende-integrationsprogram;2022M12;57,5;;Fasit;anna;")
+    again = own_figures.read(text.encode(), "eksport.csv", PLANS)
+    assert again.problems == [] and store.diff_goal_figures(again.frame).is_noop
+
+
+def test_provenance_in_words(store: Store) -> None:
+    from beskdash import evidence
+
+    frame = own_figures.read(_csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;11;;"), "a.csv", PLANS).frame
+    store.apply_goal_figures(frame, "alleroed-2022", username="anna", file_name="a.csv", sha256=None,
+                             fmt=own_figures.FORMAT_CSV)
+    e = evidence.entries(store.goal_figures(), "alleroed-2022", "rm1-virksomhedsbesoeg")[0]
+    assert e.provenance() == f"Egne tal, indtastet af anna, {evidence.date_da(e.entered_at)}"
+    assert evidence.date_da(dt.date(2023, 3, 12)) == "12. marts 2023"
+    pts = evidence.points(store.goal_figures(), "alleroed-2022", "rm1-virksomhedsbesoeg")
+    assert pts[["period", "kind", "value"]].values.tolist() == [["2022", "year", 11.0]]
