@@ -19,9 +19,7 @@ import pandas as pd
 
 from beskdash import periods
 
-TREND_POINTS = 8  # values of the moving average the line goes through
-MIN_MONTHS_MA = 24  # enough for 13 moving-average values
-MIN_MONTHS_YOY = 13  # one month with its month a year earlier
+TREND_POINTS = 8  # values of the moving average the line goes through (and year-on-year pairs averaged)
 MOVING_AVERAGE, YEAR_ON_YEAR = "12-måneders glidende gennemsnit", "ændring fra samme måneder året før"
 
 
@@ -62,75 +60,90 @@ def complete_periods(points: pd.DataFrame, kind: str) -> list[tuple[str, float, 
 
 @dataclass(frozen=True)
 class SeasonalProjection:
-    """A projection of a monthly series to a deadline with the season removed."""
+    """A projection of a monthly (or quarterly) series to a deadline with the season removed."""
 
     method: str  # MOVING_AVERAGE or YEAR_ON_YEAR
-    first_period: str  # the first month the method used
-    last_period: str  # the newest month used
-    n_points: int  # moving-average values on the line, or month pairs compared
+    kind: str  # the periodicity of the values used: month or quarter
+    first_period: str  # the first period the method used
+    last_period: str  # the newest period used
+    n_points: int  # moving-average values on the line, or pairs of periods a year apart
     slope_per_year: float  # the underlying change per year
+    level_at_last: float  # the underlying level (the 12-month or 4-quarter mean) ending in last_period
     deadline_value: float  # the projected figure of the deadline's own period
-    kind: str = "month"
 
     @property
-    def slope(self) -> float:  # per month, like the engine's straight-line projection
-        return self.slope_per_year / 12
+    def slope(self) -> float:  # per period of `kind`, like the engine's straight-line projection
+        return self.slope_per_year / _PER_YEAR[self.kind]
+
+    def at(self, period: str) -> float:
+        """The underlying level (season removed) ending in `period`, on the projected line."""
+        months = periods.end_month(period) - periods.end_month(self.last_period)
+        return self.level_at_last + self.slope_per_year * months / 12
 
 
-def _monthly(points: pd.DataFrame) -> pd.Series:
-    m = points[(points["kind"] == "month")].dropna(subset=["value"])
+_PER_YEAR = {"month": 12, "quarter": 4}
+
+
+def _series(points: pd.DataFrame, kind: str) -> pd.Series:
+    m = points[(points["kind"] == kind)].dropna(subset=["value"])
     s = pd.Series(m["value"].to_numpy(dtype=float), index=[periods.ordinal(p) for p in m["period"]])
     return s.sort_index()
 
 
-def _seasonal_offset(s: pd.Series, month: int) -> float:
-    """The mean distance of calendar month `month` (1–12) from its year's mean, over complete years."""
+def _seasonal_offset(s: pd.Series, position: int, per_year: int) -> float:
+    """The mean distance of the period at `position` in its year (0-based) from its year's mean, over the
+    complete years of `s`."""
     diffs = []
-    for y in sorted({o // 12 for o in s.index}):
-        year = s[(s.index >= y * 12) & (s.index < y * 12 + 12)]
-        if len(year) == 12:
-            diffs.append(float(year[y * 12 + month - 1] - year.mean()))
+    for y in sorted({o // per_year for o in s.index}):
+        year = s[(s.index >= y * per_year) & (s.index < (y + 1) * per_year)]
+        if len(year) == per_year:
+            diffs.append(float(year[y * per_year + position] - year.mean()))
     return sum(diffs) / len(diffs) if diffs else 0.0
 
 
-def project(points: pd.DataFrame, deadline: str) -> SeasonalProjection | None:
-    """The deadline period's figure projected from the monthly values, season removed; None with fewer
-    than MIN_MONTHS_YOY consecutive months at the end."""
-    s = _monthly(points)
+def project(points: pd.DataFrame, deadline: str, kind: str = "month") -> SeasonalProjection | None:
+    """The deadline period's figure projected from the values of `kind` (month or quarter), season removed;
+    None with fewer than a year and one period of consecutive values at the end."""
+    per_year = _PER_YEAR[kind]
+    s = _series(points, kind)
     if s.empty:
         return None
-    # the newest unbroken run of months
-    idx = list(s.index)
+    idx = list(s.index)  # the newest unbroken run
     start = len(idx) - 1
     while start > 0 and idx[start - 1] == idx[start] - 1:
         start -= 1
     s = s.iloc[start:]
-    if len(s) < MIN_MONTHS_YOY:
+    if len(s) < per_year + 1:
         return None
     last = int(s.index[-1])
-    kind = periods.kind(deadline)
-    d_end = periods.end_month(deadline)
-    if len(s) >= MIN_MONTHS_MA:
-        ma = s.rolling(12).mean().dropna().tail(TREND_POINTS)
+    if len(s) >= 2 * per_year:
+        ma = s.rolling(per_year).mean().dropna().tail(TREND_POINTS)
         xs, ys = [float(x) for x in ma.index], [float(v) for v in ma]
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-        level = lambda t: my + slope * (t - mx)  # noqa: E731 - the trailing mean ending in month t
-        method, first, n = MOVING_AVERAGE, int(ma.index[0]) - 11, len(ma)
-        per_year = slope * 12
+        method, first, n = MOVING_AVERAGE, int(ma.index[0]) - per_year + 1, len(ma)
+        level, per_year_change = my + slope * (last - mx), slope * per_year
     else:
-        pairs = [(t, s[t] - s[t - 12]) for t in s.index if t - 12 in s.index][-TREND_POINTS:]
-        per_year = sum(d for _, d in pairs) / len(pairs)
-        base = float(s.iloc[-12:].mean()) if len(s) >= 12 else float(s.mean())
-        level = lambda t: base + per_year * (t - last) / 12  # noqa: E731
-        method, first, n = YEAR_ON_YEAR, int(pairs[0][0]) - 12, len(pairs)
-    if kind == "year":
-        value = level(d_end)  # the trailing 12-month mean ending in December is the year's mean
-    elif kind == "quarter":
-        value = sum(level(d_end - i) + _seasonal_offset(s, (d_end - i) % 12 + 1) for i in range(3)) / 3
+        pairs = [(t, s[t] - s[t - per_year]) for t in s.index if t - per_year in s.index][-TREND_POINTS:]
+        per_year_change = sum(d for _, d in pairs) / len(pairs)
+        level = float(s.iloc[-per_year:].mean())
+        method, first, n = YEAR_ON_YEAR, int(pairs[0][0]) - per_year, len(pairs)
+    if kind == "quarter" and method == MOVING_AVERAGE:
+        method = "4-kvartalers glidende gennemsnit"
+    proj = SeasonalProjection(method, kind, periods.from_ordinal(first, kind), periods.from_ordinal(last, kind), n,
+                              per_year_change, level, math.nan)
+    d_kind = periods.kind(deadline)
+    if d_kind == "year":
+        value = proj.at(deadline)  # the trailing year's mean ending in December is the year's mean
     else:
-        value = level(d_end) + _seasonal_offset(s, d_end % 12 + 1)
+        # the deadline's own months (or quarter): the underlying level plus each one's season
+        step = 12 // per_year
+        d_end = periods.end_month(deadline)
+        n_own = 1 if d_kind == kind or d_kind == "month" else (3 if kind == "month" else 1)
+        ends = [d_end - i * step for i in range(n_own)]
+        value = sum(proj.at(periods.from_ordinal(e, "month"))
+                    + _seasonal_offset(s, (e // step) % per_year, per_year) for e in ends) / len(ends)
     if math.isnan(value):
         return None
-    return SeasonalProjection(method, periods.from_ordinal(first, "month"), periods.from_ordinal(last, "month"),
-                              n, per_year, value)
+    return SeasonalProjection(proj.method, kind, proj.first_period, proj.last_period, n, per_year_change, level,
+                              value)

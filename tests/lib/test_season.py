@@ -51,3 +51,13 @@ def test_year_on_year_change_with_fewer_than_24_months() -> None:
 
 def test_too_few_months_cannot_be_projected() -> None:
     assert season.project(_months("2022M01", PATTERN), "2022") is None
+
+
+def test_quarters_use_the_four_quarter_moving_average() -> None:
+    # winter quarters high: 300, 280, 270, 310 every year (mean 290); 2019Q1–2021Q2, ending on a fall
+    qs = [300, 280, 270, 310] * 3
+    pts = pd.DataFrame({"period": [f"{2019 + i // 4}Q{i % 4 + 1}" for i in range(10)], "kind": "quarter",
+                        "value": [float(v) for v in qs[:10]]})
+    proj = season.project(pts, "2022", kind="quarter")
+    assert proj.method == "4-kvartalers glidende gennemsnit" and proj.deadline_value == pytest.approx(290.0)
+    assert season.project(pts, "2022Q4", kind="quarter").deadline_value == pytest.approx(310.0)
