@@ -73,3 +73,37 @@ def assessment(figures: pd.DataFrame, plan_id: str, goal_id: str) -> Entered | N
     """The newest-period assessment of a qualitative goal, if one is entered."""
     found = [e for e in entries(figures, plan_id, goal_id) if e.assessment]
     return found[-1] if found else None
+
+
+# --- For the pages -------------------------------------------------------------------------------
+
+def scorecard(plan, results: list) -> pd.DataFrame:
+    """Counts of the plan's goals by status (rows) and kind of evidence (columns), with totals: the top of
+    Målopfølgning. `results` are the engine's GoalResults (status as its Danish word)."""
+    from beskdash import template
+
+    kinds = {g.id: template.EVIDENCE_LABELS[template.evidence_kind(g)] for g in plan.goals}
+    order = ["nået", "på vej", "ikke på vej", "kan ikke vurderes"]
+    cols = list(template.EVIDENCE_LABELS.values())
+    counts = {s: dict.fromkeys(cols, 0) for s in order}
+    for r in results:
+        counts.setdefault(str(r.status), dict.fromkeys(cols, 0))[kinds[r.goal_id]] += 1
+    df = pd.DataFrame.from_dict(counts, orient="index", columns=cols)
+    df["I alt"] = df.sum(axis=1)
+    df.loc["I alt"] = df.sum(axis=0)
+    df.index.name = "Status"
+    return df.reset_index()
+
+
+def one_value_csv(plan_id: str, goal_id: str, period: str, value: str = "", assessment: str = "",
+                  note: str = "") -> bytes:
+    """One figure typed on a page as an own-figures CSV, so it goes through the importer's validation,
+    preview, history and undo like any file (nothing is written from a widget directly)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(["plan", "mål", "periode", "værdi", "vurdering", "note"])
+    w.writerow([plan_id, goal_id, period, value.strip(), assessment.strip(), note.strip()])
+    return buf.getvalue().encode("utf-8")

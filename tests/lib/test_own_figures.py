@@ -160,3 +160,25 @@ def test_provenance_in_words(store: Store) -> None:
     assert evidence.date_da(dt.date(2023, 3, 12)) == "12. marts 2023"
     pts = evidence.points(store.goal_figures(), "alleroed-2022", "rm1-virksomhedsbesoeg")
     assert pts[["period", "kind", "value"]].values.tolist() == [["2022", "year", 11.0]]
+
+
+def test_a_value_typed_on_the_page_is_an_own_figures_file() -> None:
+    from beskdash import evidence
+
+    raw = evidence.one_value_csv("alleroed-2022", "rm1-virksomhedsbesoeg", "2022", "11", "", "CRM; optalt")
+    res = own_figures.read(raw, "indtastet.csv", PLANS)
+    assert res.problems == [] and res.frame[["value", "note"]].values.tolist() == [[11.0, "CRM; optalt"]]
+    bad = own_figures.read(evidence.one_value_csv("alleroed-2022", "rm2-en-plan", "2022", "3"), "x.csv", PLANS)
+    assert [p.column for p in bad.problems] == ["værdi"]
+
+
+def test_scorecard_counts_by_status_and_kind() -> None:
+    from types import SimpleNamespace
+
+    from beskdash import evidence
+
+    results = [SimpleNamespace(goal_id=g.id, status="nået" if g.id == "rm1-virksomhedsbesoeg" else
+                               "kan ikke vurderes") for g in ALLEROED.goals]
+    card = evidence.scorecard(ALLEROED, results).set_index("Status")
+    assert card.loc["nået", "Egne tal"] == 1 and card.loc["I alt", "I alt"] == len(ALLEROED.goals)
+    assert card.loc["kan ikke vurderes", "Jobcentrets vurdering"] == 3
