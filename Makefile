@@ -27,8 +27,10 @@ chromium:
 	  echo "Installerer Debians chromium til browsertestene …"; \
 	  apt-get update -q && apt-get install -y -q chromium; }
 
+# data/dst/ is not in the repository: `--fill-dst` copies ../shared/data/dst/ when it is beside the
+# checkout, else fetches from StatBank when online, else the build says the plans' own figures are shown.
 build: $(VENV)/.installed
-	$(PY) -m beskdash build
+	$(PY) -m beskdash build --fill-dst
 
 run: build
 	$(PY) -m beskdash serve --server.port $(PORT)
@@ -36,13 +38,17 @@ run: build
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
-# axe-core (npm) for the browser suite's accessibility check: pinned, installed into tests/browser/node_modules.
-AXE_VERSION := 4.14.1
-AXE_JS      := tests/browser/node_modules/axe-core/axe.min.js
+# npm packages of the browser suite, pinned, installed into tests/browser/node_modules: axe-core for the
+# accessibility check, and oidc-provider (OpenID-certified) as the identity provider of the login tests.
+AXE_VERSION  := 4.14.1
+OIDC_VERSION := 9.13.3
+AXE_JS       := tests/browser/node_modules/.beskdash-$(AXE_VERSION)-$(OIDC_VERSION)
 
 $(AXE_JS):
 	@command -v npm >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q npm; }
-	npm install --no-save --no-audit --no-fund --prefix tests/browser axe-core@$(AXE_VERSION)
+	npm install --no-save --no-audit --no-fund --prefix tests/browser axe-core@$(AXE_VERSION) \
+	  oidc-provider@$(OIDC_VERSION)
+	touch $@
 
 axe: $(AXE_JS)
 

@@ -190,3 +190,62 @@ def authenticate(users: Mapping[str, User], name: str, password: str, throttle: 
                                 f"{int(throttle.lockout // 60)} minutter.")
     sleep(min(4.0, SLOWDOWN * 2 ** (n - 1)))
     return AuthResult(None, WRONG)
+
+
+# --- OpenID Connect: the municipality's own identity provider (Entra ID, a KOMBIT/ADFS bridge) ------------
+#
+# Streamlit does the protocol (st.login, st.user, st.logout, with Authlib) when secrets.toml has an [auth]
+# section with these keys. beskdash adds only the role: which claim, holding which value, makes an analyst.
+# Everyone else who logs in is a reader, exactly like a visitor who does not log in.
+
+OIDC_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+DEFAULT_ROLE_CLAIM = "groups"
+DEFAULT_ANALYST_VALUE = "beskdash-analytikere"
+# Claims tried in order for the name that import history, own figures and plan versions record.
+NAME_CLAIMS = ("preferred_username", "email", "name", "upn", "sub")
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    role_claim: str
+    analyst_values: tuple[str, ...]
+
+
+def oidc_settings(section: Mapping[str, Any] | None) -> OidcSettings | None:
+    """The OIDC role settings when `[auth]` configures a provider, else None (local users only).
+
+    `analyst_claim` (default `groups`) and `analyst_value` (default `beskdash-analytikere`; a list allowed)
+    sit in `[auth]` beside Streamlit's own keys, which Streamlit ignores.
+    """
+    section = section or {}
+    if not all(section.get(k) for k in OIDC_KEYS):
+        return None
+    values = section.get("analyst_value", DEFAULT_ANALYST_VALUE)
+    values = (values,) if isinstance(values, str) else tuple(str(v) for v in values)
+    return OidcSettings(str(section.get("analyst_claim", DEFAULT_ROLE_CLAIM)), values)
+
+
+def missing_oidc_keys(section: Mapping[str, Any] | None) -> list[str]:
+    """Keys an operator has left out of a half-written `[auth]` provider section (for a Danish warning)."""
+    section = section or {}
+    given = [k for k in OIDC_KEYS if section.get(k)]
+    return [k for k in OIDC_KEYS if not section.get(k)] if given else []
+
+
+def role_from_claims(claims: Mapping[str, Any], settings: OidcSettings) -> str | None:
+    """`analyst` when the configured claim holds one of the analyst values; None (a reader) otherwise.
+
+    The claim may be a list (Entra's `groups`, `roles`) or a single string; values compare exactly, because a
+    group id or role name that merely contains the text must not grant the role.
+    """
+    value = claims.get(settings.role_claim)
+    held = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+    return "analyst" if any(str(v) in settings.analyst_values for v in held) else None
+
+
+def name_from_claims(claims: Mapping[str, Any]) -> str | None:
+    for key in NAME_CLAIMS:
+        value = claims.get(key)
+        if value:
+            return str(value)
+    return None

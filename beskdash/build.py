@@ -17,17 +17,21 @@ from beskdash.readers import plan_figures, statbank
 from beskdash.store import Batch, ImportResult, Store
 from beskdash.validate import Problem, ValidationFailed, check_tidy
 
+NO_DST_NOTICE = ("Ingen udtræk fra Danmarks Statistik i data/dst/: dashboardet viser planernes egne tal, indtil "
+                 "data hentes (siden Hent data eller `python -m beskdash fetch dst`) eller uploades.")
+
 
 @dataclass(frozen=True)
 class BuildReport:
     results: list[tuple[str, ImportResult]]
+    notes: tuple[str, ...] = ()  # said once after the counts (e.g. NO_DST_NOTICE)
 
     def lines(self) -> list[str]:
         out = []
         for name, r in self.results:
             d = r.diff
             out.append(f"{name}: {d.new} nye, {d.changed} ændrede, {d.removed} fjernede, {d.unchanged} uændrede")
-        return out
+        return [*out, *self.notes]
 
 
 def _rel(path: Path) -> str:
@@ -37,8 +41,11 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def read_shipped(data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR) -> list[Batch]:
-    """Read and validate every shipped file; raise ValidationFailed with all problems."""
+def read_shipped(data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR, dst_dir: Path | None = None) -> list[Batch]:
+    """Read and validate every shipped file; raise ValidationFailed with all problems.
+
+    The StatBank extracts come from `dst_dir` (default `data_dir/dst`, filled by `sources.fill_dst`).
+    """
     problems: list[Problem] = []
     batches: list[Batch] = []
     plan_problems = plans.check_plans(plans_dir)
@@ -56,7 +63,7 @@ def read_shipped(data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR) -> list
             problems.extend(check_tidy(pf.frame, _rel(path)))
         batches.append(Batch(pf.frame.drop(columns="line"), pf.source, _rel(path), _sha(path), "plan-figures",
                              replace_source=True, published_changes=pf.changes))
-    for path in sorted((data_dir / "dst").glob("*.csv")):
+    for path in dst_files(data_dir / "dst" if dst_dir is None else dst_dir):
         rr = statbank.read(path.read_bytes(), _rel(path))
         problems.extend(rr.problems)
         if rr.problems or rr.source is None:
@@ -70,10 +77,16 @@ def read_shipped(data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR) -> list
     return batches
 
 
-def build(store: Store, data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR) -> BuildReport:
-    batches = read_shipped(data_dir, plans_dir)
+def dst_files(dst_dir: Path) -> list[Path]:
+    return sorted(dst_dir.glob("*.csv"))
+
+
+def build(store: Store, data_dir: Path = DATA_DIR, plans_dir: Path = PLANS_DIR,
+          dst_dir: Path | None = None) -> BuildReport:
+    batches = read_shipped(data_dir, plans_dir, dst_dir)
     results = store.apply_batches(batches, username="build")
-    return BuildReport([(b.file_name, r) for b, r in zip(batches, results)])
+    has_dst = bool(dst_files(data_dir / "dst" if dst_dir is None else dst_dir))
+    return BuildReport([(b.file_name, r) for b, r in zip(batches, results)], () if has_dst else (NO_DST_NOTICE,))
 
 
 def _sha(path: Path) -> str:

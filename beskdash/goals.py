@@ -1,6 +1,9 @@
 """The target engine: every goal of a plan judged against the observations by one rule.
 
-The rule, stated once (``text.goals.rule_text`` says it in Danish):
+The rule, stated once (``text.goals.rule_text`` says it in Danish). The engine decides and counts; it
+writes no Danish: each result carries a `Status`, a `Reason` code and the numbers behind it, and
+`beskdash.text.goals` words them (``say.reason(r)``, ``say.target_of(r)``, ``say.missing_hint(r)``).
+
 
 1. Qualitative goals, and indicators the plan sets no target for, are not judged.
 2. Baseline: the figure the plan prints; where the plan names only the period, the value the
@@ -23,20 +26,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 
 import pandas as pd
 
 from beskdash import periods, taxonomy
 from beskdash.paths import PLANS_DIR
-from beskdash.plans import FocusArea, Goal, Plan, PlanError, load_plans
+from beskdash.plans import FocusArea, Goal, Plan, PlanError, load_plans, minister_goals
+from beskdash.status import Status
 from beskdash.store import Store
-from beskdash.text import goals as say
-
-NAAET, PAA_VEJ, IKKE_PAA_VEJ, KAN_IKKE = "nået", "på vej", "ikke på vej", "kan ikke vurderes"
-STATUSES = (NAAET, PAA_VEJ, IKKE_PAA_VEJ, KAN_IKKE)
-# URL-safe names for the statuses (query parameters).
-STATUS_SLUGS = {NAAET: "naaet", PAA_VEJ: "paa-vej", IKKE_PAA_VEJ: "ikke-paa-vej", KAN_IKKE: "kan-ikke-vurderes"}
 
 TREND_POINTS = 8
 MIN_TREND_POINTS = 3
@@ -45,6 +44,21 @@ _EPS = 1e-9
 # A share summed over several benefits is recomputed from its numerators and denominator.
 SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
 NUMERATOR_MEASURE = "fuldtidspersoner"
+
+
+class Reason(StrEnum):
+    """Why a goal has its status: the rule's branch that decided (``text.goals.reason`` words it)."""
+
+    QUALITATIVE = "qualitative"  # no number to judge
+    NO_TARGET = "no-target"  # an indicator without a (published) target; `latest` where the data have one
+    NO_SERIES = "no-series"  # the named indicator is no data series yet
+    MISSING_AFTER = "missing-after"  # no complete value after `after` (see `suppressed`, `incomplete`)
+    MISSING_BASELINE = "missing-baseline"  # the level a relative/direction target is reckoned from is missing
+    MET = "met"  # the latest value meets the target
+    DEADLINE_PASSED = "deadline-passed"  # not met, and the deadline is reached
+    TOO_FEW_POINTS = "too-few-points"  # `trend_values` values of `series_kind`, fewer than MIN_TREND_POINTS
+    PROJECTED_MET = "projected-met"  # the projection meets the target at the deadline
+    PROJECTED_NOT_MET = "projected-not-met"  # the projection misses it
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,6 @@ class GoalResult:
     baseline_from: str | None  # "plan" or the source key of the data value
     target: float | None  # the resolved target value (None for a direction only)
     target_type: str | None  # absolute, relative, direction
-    target_text: str  # the target as Danish text, e.g. "≤ 288 fuldtidspersoner"
     deadline: str | None
     latest: float | None
     latest_period: str | None
@@ -86,36 +99,23 @@ class GoalResult:
     reference: float | None  # what the latest value is measured against (target, or baseline)
     gap: float | None  # latest − reference
     gap_pct: float | None  # gap in % of the reference
-    status: str
-    reason: str  # one Danish line
+    status: Status
+    reason: Reason
+    goal: Goal = field(repr=False, compare=False)  # the plan's goal, for wording its target and extract
+    municipality: str = ""  # the plan's municipality and year (the missing extract's area and years)
+    plan_year: int = 0
     projection: Projection | None = None
     series_kind: str | None = None
     after: str | None = None  # the period after which data count
-    missing: str | None = None  # the extract that would fill missing data (Danish)
+    suppressed: int = 0  # periods after `after` without a number because the source suppresses a part
+    incomplete: int = 0  # periods after `after` where a part of the sum is absent
+    needs_baseline: bool = False  # the target is reckoned from a baseline the data lack
+    trend_values: int = 0  # values of `series_kind` (for TOO_FEW_POINTS)
+    needs_extract: bool = False  # a data extract would let the engine judge the goal
     sources: tuple[str, ...] = ()  # source keys of every figure shown
     ref_section: str = ""
     ref_quote: str | None = None
     seed_file: str = ""
-
-    @property
-    def status_slug(self) -> str:
-        return STATUS_SLUGS[self.status]
-
-    def as_row(self) -> dict:
-        """The CLI's columns (JSON keys), in order."""
-        return {
-            "plan": self.plan, "goal_id": self.goal_id, "title": self.title, "kind": self.kind,
-            "unit": self.unit, "baseline": self.baseline, "baseline_period": self.baseline_period,
-            "target": self.target, "deadline": self.deadline, "latest": self.latest,
-            "latest_period": self.latest_period, "gap": _round(self.gap), "status": self.status,
-            "reason": self.reason, "target_text": self.target_text, "gap_pct": _round(self.gap_pct),
-            "baseline_from": self.baseline_from, "focus_area": self.focus_area, "direction": self.direction,
-            "sources": list(self.sources), "missing": self.missing,
-        }
-
-
-COLUMNS = ["plan", "goal_id", "title", "kind", "unit", "baseline", "baseline_period", "target", "deadline",
-           "latest", "latest_period", "gap", "status", "reason"]
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -148,9 +148,14 @@ def plans_version() -> str:
     return str(hash(_plans_signature()))
 
 
-def plan_choices() -> list[tuple[str, str]]:
-    """(id, "Kommune: titel") for every plan, for pickers."""
-    return [(pid, say.plan_label(p)) for pid, p in plans().items()]
+def unit_of(goal: Goal) -> str:
+    """The unit a goal is measured in: the series' measure, or the named indicator's unit."""
+    ind = goal.indicator
+    if ind is None:
+        return ""
+    if ind.series is not None:
+        return taxonomy.measure(ind.series.measure).unit_da
+    return "%" if ind.named.unit.strip().lower() in ("pct.", "pct", "%", "procent") else ind.named.unit
 
 
 # --- Series --------------------------------------------------------------------------------
@@ -262,7 +267,7 @@ def _choose_kind(valid_after: pd.DataFrame, deadline_kind: str | None) -> str:
 
 def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     """One goal judged against `obs` (tidy observations; only the goal's series is used)."""
-    unit = say.unit_of(goal)
+    unit = unit_of(goal)
     s = goal.indicator.series if goal.indicator else None
     measure = s.measure if s else None
     t = goal.target
@@ -270,7 +275,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
         plan=plan.id, goal_id=goal.id, title=goal.title, kind=goal.kind, focus_area=goal.focus_area,
         direction=goal.direction, unit=unit, measure=measure, target_type=t.type if t else None,
         deadline=t.deadline if t else None, ref_section=goal.ref.section, ref_quote=goal.ref.quote,
-        seed_file=goal.ref.file or plan.seed_file,
+        seed_file=goal.ref.file or plan.seed_file, goal=goal, municipality=plan.municipality, plan_year=plan.year,
     )
     plan_source = f"plan:{plan.id}"
     printed = goal.baseline is not None and goal.baseline.value is not None
@@ -281,9 +286,8 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
 
     if goal.kind == "qualitative":
         return GoalResult(**base, baseline=None, baseline_period=None, baseline_from=None, target=None,
-                          target_text=say.target_text(goal, None, None, unit), latest=None, latest_period=None,
-                          latest_source=None, reference=None, gap=None, gap_pct=None, status=KAN_IKKE,
-                          reason=say.reason_qualitative(), sources=tuple(sources))
+                          latest=None, latest_period=None, latest_source=None, reference=None, gap=None,
+                          gap_pct=None, status=Status.KAN_IKKE, reason=Reason.QUALITATIVE, sources=tuple(sources))
 
     points = series_points(goal, obs)
     valid = points.dropna(subset=["value"])
@@ -312,7 +316,6 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
             target = reference = baseline * (1 + t.change_pct / 100)
         elif t.type == "direction":
             reference = baseline
-    target_text = say.target_text(goal, target, baseline, unit, baseline_period)
 
     later = valid[valid["end"] > after_end]
     gaps = points[(points["end"] > after_end) & points["value"].isna()]
@@ -330,46 +333,41 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
         gap_pct = gap / reference * 100 if reference else None
 
     common = dict(**base, baseline=baseline, baseline_period=baseline_period, baseline_from=baseline_from,
-                  target=target, target_text=target_text, latest=latest, latest_period=latest_period,
+                  target=target, latest=latest, latest_period=latest_period,
                   latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
-                  series_kind=kind, after=after, sources=tuple(dict.fromkeys(sources)))
+                  series_kind=kind, after=after, suppressed=suppressed, incomplete=incomplete,
+                  needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)))
 
-    def result(status: str, reason: str, projection: Projection | None = None, missing: bool = False) -> GoalResult:
-        hint = say.extract_hint(plan, goal, after, needs_baseline) if missing else None
-        return GoalResult(**common, status=status, reason=reason, projection=projection, missing=hint)
+    def result(status: Status, reason: Reason, projection: Projection | None = None, missing: bool = False,
+               trend_values: int = 0) -> GoalResult:
+        return GoalResult(**common, status=status, reason=reason, projection=projection, needs_extract=missing,
+                          trend_values=trend_values)
 
     if s is None:
-        named = goal.indicator.named
         if t is None:
-            return result(KAN_IKKE, say.reason_no_target(goal.unpublished_target), missing=True)
-        return result(KAN_IKKE, say.reason_no_series(named.name, named.source), missing=True)
+            return result(Status.KAN_IKKE, Reason.NO_TARGET, missing=True)
+        return result(Status.KAN_IKKE, Reason.NO_SERIES, missing=True)
     if t is None:
-        reason = say.reason_no_target(goal.unpublished_target, latest, latest_period, unit)
-        return result(KAN_IKKE, reason, missing=latest is None)
-    if latest is None:
-        reason = say.reason_missing_after(after, suppressed, incomplete, needs_baseline)
-        return result(KAN_IKKE, reason, missing=True)
+        return result(Status.KAN_IKKE, Reason.NO_TARGET, missing=latest is None)
+    if latest is None or latest_period is None:
+        return result(Status.KAN_IKKE, Reason.MISSING_AFTER, missing=True)
     if reference is None:  # a relative target, or a direction, whose baseline the data lack
-        return result(KAN_IKKE, say.reason_missing_baseline(baseline_period), missing=True)
+        return result(Status.KAN_IKKE, Reason.MISSING_BASELINE, missing=True)
 
     tol = t.tolerance or 0.0
     strict = t.strict or t.type == "direction"
     if _meets(latest, reference, goal.direction, strict, tol):
-        return result(NAAET, say.reason_met(latest, latest_period, target_text, unit))
+        return result(Status.NAAET, Reason.MET)
     deadline_end = periods.end_month(t.deadline)
     if after_end >= deadline_end or periods.end_month(latest_period) >= deadline_end:
-        return result(IKKE_PAA_VEJ, say.reason_deadline_passed(latest, latest_period, target_text, t.deadline, unit))
+        return result(Status.IKKE_PAA_VEJ, Reason.DEADLINE_PASSED)
     proj = project(points[points["kind"] == kind], t.deadline)
     if proj is None:
         n = int(points[(points["kind"] == kind)]["value"].notna().sum())
-        return result(KAN_IKKE, say.reason_too_few_points(n, kind))
-    on_track = _meets(proj.deadline_value, reference, goal.direction, strict, tol)
-    reason = say.reason_projection(on_track, proj, t.deadline, target_text, unit)
-    return result(PAA_VEJ if on_track else IKKE_PAA_VEJ, reason, projection=proj)
-
-
-def _round(v: float | None) -> float | None:
-    return None if v is None else round(v, 4)
+        return result(Status.KAN_IKKE, Reason.TOO_FEW_POINTS, trend_values=n)
+    if _meets(proj.deadline_value, reference, goal.direction, strict, tol):
+        return result(Status.PAA_VEJ, Reason.PROJECTED_MET, projection=proj)
+    return result(Status.IKKE_PAA_VEJ, Reason.PROJECTED_NOT_MET, projection=proj)
 
 
 # --- Reading the store ---------------------------------------------------------------------
@@ -436,10 +434,6 @@ def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "
     return GoalDetail(res, pts, pd.DataFrame(columns=pts.columns), area, titles)
 
 
-def results_frame(results: list[GoalResult]) -> pd.DataFrame:
-    return pd.DataFrame([r.as_row() for r in results])
-
-
 # --- Views for the pages -----------------------------------------------------------------------
 
 NO_FOCUS = "uden"  # the filter value for goals outside the plan's focus areas
@@ -455,7 +449,7 @@ def focus_options(plan: Plan) -> list[tuple[str, str]]:
 
 
 def grouped(plan: Plan, results: list[GoalResult], focus: list[str] | None = None,
-            statuses: list[str] | None = None) -> list[tuple[FocusArea | None, list[GoalResult]]]:
+            statuses: list[Status] | None = None) -> list[tuple[FocusArea | None, list[GoalResult]]]:
     """The results filtered by focus area ids and statuses, grouped by focus area in plan order
     (goals without a focus area first, under None)."""
     keep = [r for r in results
@@ -472,7 +466,5 @@ def grouped(plan: Plan, results: list[GoalResult], focus: list[str] | None = Non
 
 
 def minister_goal_titles(focus: FocusArea) -> list[str]:
-    from beskdash.plans import minister_goals
-
     names = {g["key"]: g["da"] for g in minister_goals()}
     return [names[k] for k in focus.minister_goals if k in names]

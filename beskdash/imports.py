@@ -24,21 +24,12 @@ from typing import Any
 import pandas as pd
 
 from beskdash import fmt, periods, taxonomy
-from beskdash.readers import delimited, jobindsats, own_export, statbank
-from beskdash.readers.statbank import ReadResult
-from beskdash.store import KEY, Batch, Diff, ImportResult, SourceMeta, Store, UndoError
+from beskdash.readers import registry, xlsx
+from beskdash.readers.base import Reader, ReadResult, Upload, empty
+from beskdash.store import KEY, Batch, Diff, ImportBusy, ImportResult, SourceMeta, Store, UndoError
 from beskdash.validate import Problem, ValidationFailed, check_tidy, check_totals, format_problems
 
-FORMAT_LABELS = {
-    "statbank-csv-en": "StatBank-udtræk (CSV, engelske etiketter)",
-    "statbank-csv-da": "StatBank-udtræk (CSV, danske etiketter)",
-    "jobindsats-csv": "jobindsats.dk-download (CSV)",
-    "jobindsats-xlsx": "jobindsats.dk-download (Excel)",
-    "jobindsats-api-v2": "gemt svar fra jobindsats' API v2 (JSON)",
-    "jobindsats-api-v3": "gemt svar fra jobindsats' API v3 (JSON)",
-    "beskdash-csv": "beskdash' egen eksport (CSV)",
-    "beskdash-json": "beskdash' egen eksport (JSON)",
-}
+FORMAT_LABELS = registry.labels()
 UNKNOWN_FORMAT = ("er ikke et kendt format — forventer et StatBank-udtræk (OMRÅDE;…;TID;INDHOLD), en "
                   "jobindsats.dk-fil (Område, Periode, …), et gemt svar fra jobindsats' API eller beskdash' "
                   "egen eksport")
@@ -47,92 +38,96 @@ Progress = Callable[[float, str], None]
 
 
 class PreviewStale(RuntimeError):
-    """The database changed between preview and confirmation; the message is Danish."""
+    """The preview cannot be applied as confirmed: the database changed since; the message is Danish."""
+
+
+class ImportInProgress(PreviewStale):
+    """Another import is being written. Once it is, the preview is stale too, so pages treat both alike."""
 
 
 # --- format detection ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Detected:
-    kind: str | None  # "statbank", "jobindsats-csv", "jobindsats-xlsx", "jobindsats-api", "beskdash-csv",
-    #                   "beskdash-json"; None when the content is refused
+    reader: Reader | None  # None when the content is refused
     why: str | None = None  # the Danish reason, when refused
-    doc: Any = None  # parsed JSON, when JSON
+    upload: Upload | None = None  # the file with its head (and JSON) parsed once, for the reader
+
+    @property
+    def kind(self) -> str | None:
+        return self.reader.format if self.reader else None
+
+    @property
+    def doc(self) -> Any:
+        return self.upload.doc if self.upload is not None and self.upload.is_json else None
 
 
-def detect(raw: bytes) -> Detected:
-    """What a file is, from its content (never its name)."""
-    content = raw.removeprefix(b"\xef\xbb\xbf")
-    if not content or content.isspace():
-        return Detected(None, "er tom")
-    if raw.startswith(b"PK\x03\x04"):
+def detect(raw: bytes, name: str = "") -> Detected:
+    """What a file is, from its content (never its name): refusals that no format could read, then
+    the registry's readers in order, each asked `sniff` (or `refuse`, for a near miss)."""
+    why = _refuse_content(raw, name)
+    if why:
+        return Detected(None, why)
+    u = Upload(name, raw)
+    if u.is_json:
         try:
-            names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
-        except zipfile.BadZipFile:
-            return Detected(None, "er en ødelagt zip-/Excel-fil — hent den igen")
-        if "xl/workbook.xml" in names:
-            return Detected("jobindsats-xlsx")
-        return Detected(None, "er en zip-fil, ikke et Excel-regneark (.xlsx) — pak den ud og upload filen i den")
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        return Detected(None, "er i det gamle Excel-format (.xls) — åbn den i Excel og gem den som .xlsx eller CSV")
-    if raw.startswith(b"%PDF"):
-        return Detected(None, "er en PDF-fil — upload udtrækket som CSV, Excel eller JSON")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Detected(None, "er gemt som UTF-16-tekst — gem den som CSV (UTF-8 eller Windows-1252)")
-    head = raw[:4096]
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    if b"\x00" in head or controls > len(head) // 20:
-        return Detected(None, "er en binær fil, ikke tekst — upload en CSV-, Excel- eller JSON-fil")
-    text_head = delimited.decode(head)[0].lstrip("\ufeff").lstrip()
-    low = text_head[:2048].lower()
-    if low.startswith("<") and any(t in low for t in ("<html", "<!doctype", "<head", "<body")):
-        return Detected(None, "er en HTML-side, ikke data — måske en fejl- eller loginside, der er gemt i stedet "
-                              "for udtrækket")
-    if text_head.startswith(("{", "[")):
-        try:
-            doc = json.loads(delimited.decode(raw)[0])
+            _ = u.doc  # parsed once here; the reader reuses it
         except json.JSONDecodeError as e:
             return Detected(None, f"er ikke gyldig JSON (linje {e.lineno}, kolonne {e.colno}: {e.msg}) — "
                                   "er filen afkortet?")
-        if own_export.is_export_json(doc):
-            return Detected("beskdash-json", doc=doc)
-        if (isinstance(doc, list) and doc and isinstance(doc[0], dict) and "Variables" in doc[0]) or (
-                isinstance(doc, dict) and ("columns" in doc or "rows" in doc)):
-            return Detected("jobindsats-api", doc=doc)
+    for r in registry.formats():
+        if r.sniff(u):
+            return Detected(r, upload=u)
+        near = r.refuse(u) if r.refuse else None
+        if near:
+            return Detected(None, near)
+    if u.is_zip:
+        return Detected(None, "er en zip-fil, ikke et Excel-regneark (.xlsx) — pak den ud og upload filen i den")
+    if u.is_json:
         return Detected(None, "er JSON, men hverken et gemt svar fra jobindsats' API (v2: Variables og Data; "
                               "v3: columns og rows) eller beskdash' egen eksport")
-    first = text_head.split("\n", 1)[0].rstrip("\r")
-    if own_export.is_export_header(first):
-        return Detected("beskdash-csv")
-    if statbank.looks_like_statbank(first):
-        return Detected("statbank")
-    up = first.upper()
-    if any(c in up for c in statbank.VALUE_COLS) and any(c in up for c in statbank.TIME_COLS):
-        sep = "komma" if "," in first else "tabulator" if "\t" in first else "et andet tegn end semikolon"
-        return Detected(None, f"ligner et StatBank-udtræk, men er skilt med {sep} — StatBank-udtræk skal være "
-                              "semikolonseparerede (;); eksportér igen som CSV (semikolonsepareret)")
-    data = delimited.strip_trailing_blank_lines(delimited.to_utf8(raw)[0])
-    if jobindsats.sniff_csv(data) is not None:
-        return Detected("jobindsats-csv")
     return Detected(None, UNKNOWN_FORMAT)
+
+
+def _refuse_content(raw: bytes, name: str) -> str | None:
+    """Files that are no format's: empty, damaged zip, old Excel, encrypted, PDF, UTF-16, binary, HTML."""
+    content = raw.removeprefix(b"\xef\xbb\xbf")
+    if not content or content.isspace():
+        return "er tom"
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            zipfile.ZipFile(io.BytesIO(raw))
+        except (zipfile.BadZipFile, ValueError):
+            return "er en ødelagt zip-/Excel-fil — hent den igen"
+        return None
+    if xlsx.is_encrypted_ooxml(raw):
+        return ("er et krypteret Excel-regneark (beskyttet med adgangskode) — gem det uden adgangskode, og upload "
+                "det igen")
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "er i det gamle Excel-format (.xls) — åbn den i Excel og gem den som .xlsx eller CSV"
+    if raw.startswith(b"%PDF"):
+        return "er en PDF-fil — upload udtrækket som CSV, Excel eller JSON"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "er gemt som UTF-16-tekst — gem den som CSV (UTF-8 eller Windows-1252)"
+    head = raw[:4096]
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if b"\x00" in head or controls > len(head) // 20:
+        if name.lower().endswith((".xlsx", ".xlsm")):
+            return "hedder .xlsx, men er ikke et Excel-regneark (ikke en zip-fil) — gem den igen fra Excel"
+        return "er en binær fil, ikke tekst — upload en CSV-, Excel- eller JSON-fil"
+    low = Upload(name, raw).text[:2048].lower()
+    if low.startswith("<") and any(t in low for t in ("<html", "<!doctype", "<head", "<body")):
+        return ("er en HTML-side, ikke data — måske en fejl- eller loginside, der er gemt i stedet for "
+                "udtrækket")
+    return None
 
 
 def read_file(name: str, raw: bytes, table: str | None = None) -> ReadResult:
     """Any supported file → the reader's result (tidy frame, problems, source)."""
-    d = detect(raw)
-    if d.kind is None:
-        return ReadResult(_empty(), [Problem(name, None, None, None, d.why or UNKNOWN_FORMAT)], None, "ukendt")
-    if d.kind == "statbank":
-        return statbank.read(raw, name, table)
-    if d.kind == "jobindsats-csv":
-        return jobindsats.read_csv(raw, name, table)
-    if d.kind == "jobindsats-xlsx":
-        return jobindsats.read_excel(raw, name, table)
-    if d.kind == "jobindsats-api":
-        return jobindsats.read_api(d.doc, name, table)
-    if d.kind == "beskdash-json":
-        return own_export.read_json(d.doc, name)
-    return own_export.read_csv(raw, name)
+    d = detect(raw, name)
+    if d.reader is None or d.upload is None:
+        return ReadResult(empty(), [Problem(name, None, None, None, d.why or UNKNOWN_FORMAT)], None, "ukendt")
+    return d.reader.read(d.upload, table)
 
 
 # --- preview ------------------------------------------------------------------------------------
@@ -333,10 +328,8 @@ def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePre
             meta = SourceMeta(key, r["title"], _none(r["publisher"]), _none(r["licence"]), _none(r["origin"]),
                               r["kind"])
         sources[key] = meta
-    earlier = store.query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC",
-                          [sha])["id"].tolist()
     return FilePreview(name, sha, len(raw), rr.fmt, frame, sources, problems, warnings, rr.skipped, {},
-                       [int(i) for i in earlier])
+                       store.active_imports_with_sha(sha))
 
 
 def _across_files(previews: list[FilePreview]) -> list[Problem]:
@@ -367,21 +360,28 @@ def _across_files(previews: list[FilePreview]) -> list[Problem]:
 def apply_preview(store: Store, preview: Preview, username: str) -> list[ImportResult]:
     """Write every file of the preview in one transaction (each file and source one recorded import).
 
-    Raises ValidationFailed while problems stand, and PreviewStale if the database changed
-    since the preview (the analyst confirmed figures that are no longer what would be written).
+    Raises ValidationFailed while problems stand, PreviewStale if the database changed since the
+    preview (the analyst confirmed figures that are no longer what would be written), and its kind
+    ImportInProgress at once while another import is being written.
     """
     if not preview.ok:
         raise ValidationFailed(preview.problems or [Problem("(upload)", None, None, None,
                                                             "der er ingen rækker at importere")])
-    if store.version() != preview.version:
-        raise PreviewStale("Databasen er ændret, siden forhåndsvisningen blev lavet (fx af en anden import). "
-                           "Se forhåndsvisningen igen, før du bekræfter.")
     batches = []
     for f in preview.files:  # from the frame, which the caller may have annotated since (e.g. notes)
         for key, meta in f.sources.items():
             part = f.frame if len(f.sources) == 1 else f.frame[f.frame["source"] == key]
             batches.append(Batch(part, meta, f.name, f.sha256, f.fmt))
-    return store.apply_batches(batches, username=username)
+    try:
+        # The version is compared under the import lock: two analysts confirming at once each get
+        # exactly what they previewed, or this refusal; never the other's figures overwritten unseen.
+        with store.import_lock():
+            if store.version() != preview.version:
+                raise PreviewStale("Databasen er ændret, siden forhåndsvisningen blev lavet (fx af en anden "
+                                   "import). Se forhåndsvisningen igen, før du bekræfter.")
+            return store.apply_batches(batches, username=username)
+    except ImportBusy as e:
+        raise ImportInProgress(str(e)) from None
 
 
 def result_message(preview: Preview, results: list[ImportResult]) -> str:
@@ -416,25 +416,14 @@ def history(store: Store, limit: int = 200) -> pd.DataFrame:
     })
 
 
-def undo(store: Store, import_id: int) -> int:
-    """Restore exactly what import `import_id` replaced; returns the number of figures restored."""
-    row = store.query("SELECT username FROM imports WHERE id = ?", [import_id])
-    if len(row) and row["username"].iloc[0] == "build":
+def undo(store: Store, import_id: int, username: str = "ukendt") -> int:
+    """Restore exactly what import `import_id` replaced; returns the number of figures restored.
+
+    `username` (who undoes it) goes into the audit log."""
+    if store.import_user(import_id) == "build":
         raise UndoError(f"Import {import_id} er en del af den indbyggede database (build) og kan ikke fortrydes "
                         "her — byg databasen igen i stedet.")
-    return store.undo(import_id)
-
-
-def pages_for(preview: Preview) -> list[Any]:
-    """The pages whose figures an import changes (PageSpecs of existing pages), for links after confirming."""
-    from beskdash.pages_registry import PAGES
-    from beskdash.paths import ROOT
-
-    areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
-    paths = {"overblik"}
-    if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
-        paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
-    return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]
+    return store.undo(import_id, username)
 
 
 def undo_choices(store: Store) -> dict[int, str]:
@@ -461,6 +450,3 @@ def _none(v: Any) -> Any:
     return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source", "ref", "note",
-                                 "line"])

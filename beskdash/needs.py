@@ -196,6 +196,8 @@ def fetch_plan(needs: list[GoalNeed]) -> dict[str, dict[str, set[str]]]:
 def missing(store, plan_id: str | None = None) -> list[GoalNeed]:
     """Every goal that cannot be judged now, with what would fill it (plan order)."""
     from beskdash import goals
+    from beskdash.status import Status
+    from beskdash.text import goals as say
 
     plans = goals.plans()
     ids = [plan_id] if plan_id else list(plans)
@@ -208,6 +210,6 @@ def missing(store, plan_id: str | None = None) -> list[GoalNeed]:
         plan = plans[pid]
         by_id = {g.id: g for g in plan.goals}
         for r in goals.evaluate_plan(store, pid):
-            if r.status == goals.KAN_IKKE:
-                out.append(goal_need(plan, by_id[r.goal_id], r.status, r.reason, known))
+            if r.status is Status.KAN_IKKE:
+                out.append(goal_need(plan, by_id[r.goal_id], str(r.status), say.reason(r), known))
     return out

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from beskdash import taxonomy
+from beskdash import fmt, taxonomy
+from beskdash.fetch import PROVISIONAL_NOTE
 from beskdash.store import Store
 
-COUNT_MEASURES = ("fuldtidspersoner", "personer")
-SHARE_MEASURES = ("pct-befolkning", "pct-arbejdsstyrke", "pct")
 NATIONAL = "000"
 
 
@@ -21,23 +20,7 @@ def latest_by_benefit(store: Store, area_code: str) -> pd.DataFrame:
     Columns: benefit, benefit_label, measure, measure_label, period, value, national_value,
     source, source_title, ref, note. Benefits in taxonomy order; population groups last.
     """
-    df = store.query(
-        """
-        WITH latest AS (
-            SELECT *, row_number() OVER (PARTITION BY benefit, measure, source
-                                         ORDER BY period_end DESC, period_kind) AS rn
-            FROM observations WHERE area_code = ? AND value IS NOT NULL
-        )
-        SELECT l.benefit, l.measure, l.period, l.value, n.value AS national_value, l.source,
-               s.title AS source_title, l.ref, l.note
-        FROM latest l
-        LEFT JOIN observations n ON n.area_code = ? AND n.benefit = l.benefit
-             AND n.measure = l.measure AND n.period = l.period AND n.source = l.source
-        JOIN sources s ON s.key = l.source
-        WHERE l.rn = 1
-        """,
-        [area_code, NATIONAL],
-    )
+    df = store.latest_per_benefit(area_code, NATIONAL)
     if df.empty:
         return df
     order = {k: i for i, k in enumerate(taxonomy.get().benefits)}
@@ -82,14 +65,12 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
 
     Shares say what they are a share of when a table mixes bases (population/labour force).
     """
-    from beskdash import fmt
-    from beskdash.fetch import PROVISIONAL_NOTE
-
     rows = []
-    bases = set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"])
+    is_count, is_share = _counts(df), _shares(df)
+    bases = set(df.loc[is_share, "measure"])
     for (_benefit, period), g in df.groupby(["benefit", "period"], sort=False):
-        count = g[g["measure"].isin(COUNT_MEASURES)]
-        share = g[g["measure"].isin(SHARE_MEASURES)]
+        count = g[is_count[g.index]]
+        share = g[is_share[g.index]]
         row = {
             "Ydelse": g["benefit_label"].iloc[0],
             # the newest month from jobindsats.dk is provisional and says so
@@ -114,16 +95,25 @@ def display_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def measures_note(df: pd.DataFrame) -> str:
     """What 'Antal' and 'Andel' mean in this source's table."""
-    from beskdash import taxonomy as tx
-
-    counts = sorted(set(df.loc[df["measure"].isin(COUNT_MEASURES), "measure"]))
-    shares = sorted(set(df.loc[df["measure"].isin(SHARE_MEASURES), "measure"]))
+    counts = sorted(set(df.loc[_counts(df), "measure"]))
+    shares = sorted(set(df.loc[_shares(df), "measure"]))
     parts = []
     if counts:
-        parts.append("Antal: " + ", ".join(tx.measure_label(m).lower() for m in counts))
+        parts.append("Antal: " + ", ".join(taxonomy.measure_label(m).lower() for m in counts))
     if shares:
-        parts.append("Andel: " + ", ".join(tx.measure_label(m).lower() for m in shares))
+        parts.append("Andel: " + ", ".join(taxonomy.measure_label(m).lower() for m in shares))
     return ". ".join(parts) + "." if parts else ""
+
+
+def _counts(df: pd.DataFrame) -> pd.Series:
+    """The rows whose measure is a register count ('Antal')."""
+    return df["measure"].map(taxonomy.is_count).astype(bool)
+
+
+def _shares(df: pd.DataFrame) -> pd.Series:
+    """The rows whose measure is a share the source publishes for the area ('Andel'); STAR's
+    benchmark shares (expected/actual) are a model's figures, not the area's share."""
+    return df["measure"].map(lambda m: m in taxonomy.measure_keys() and taxonomy.role(m) == "share").astype(bool)
 
 
 _BASE = {"pct-befolkning": "af befolkningen", "pct-arbejdsstyrke": "af arbejdsstyrken", "pct": "andel"}

@@ -1,9 +1,13 @@
-"""The pages of the app: file, title, URL path, and who may see them."""
+"""The pages of the app: file, title, URL path, and who may see them; which pages an import changes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from beskdash import taxonomy, ui
+from beskdash.imports import Preview
+from beskdash.paths import ROOT
 
 
 def _everyone() -> bool:
@@ -12,10 +16,7 @@ def _everyone() -> bool:
 
 def _analyst() -> bool:
     """Pages for logged-in analysts only (the login gate lives in beskdash.ui)."""
-    from beskdash import ui
-
-    check = getattr(ui, "is_analyst", None)
-    return bool(check and check())
+    return ui.is_analyst()
 
 
 @dataclass(frozen=True)
@@ -41,5 +42,15 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/datakvalitet.py", "Datakvalitet", "datakvalitet", ":material/fact_check:"),
     PageSpec("pages/upload.py", "Upload", "upload", ":material/upload:", visible=_analyst),
     PageSpec("pages/hent.py", "Hent data", "hent", ":material/cloud_download:", visible=_analyst),
+    PageSpec("pages/logbog.py", "Logbog", "logbog", ":material/history:", visible=_analyst),
     PageSpec("pages/login.py", "Log ind", "login", ":material/login:"),
 ]
+
+
+def pages_for(preview: Preview) -> list[PageSpec]:
+    """The pages whose figures an import changes (existing pages), for links after confirming."""
+    areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
+    paths = {"overblik"}
+    if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
+        paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
+    return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]

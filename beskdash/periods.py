@@ -8,6 +8,7 @@ Danish month names (`december 2019`, `dec. 2019`, `juni 2019`), `2024QMAT01`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 MONTHS_DA = [
@@ -107,8 +108,42 @@ def end_month(period: str) -> int:
     return y * 12 + 11
 
 
+_MONTHS_IN = {"month": 1, "quarter": 3, "mat": 12, "year": 12}
+_STEPS_PER_YEAR = {"month": 12, "quarter": 4, "mat": 4, "year": 1}
+
+
+def start_month(period: str) -> int:
+    """The period's first month in `end_month`'s numbering (a moving annual total spans 12 months)."""
+    return end_month(period) - _MONTHS_IN[kind(period)] + 1
+
+
+def year_before(period: str) -> str:
+    """The same period a year earlier, of the same kind (`2019Q4` → `2018Q4`)."""
+    k = kind(period)
+    return from_ordinal(ordinal(period) - _STEPS_PER_YEAR[k], k)
+
+
+def first_day(period: str) -> str:
+    """ISO date of the period's first day (`2019Q1` → `2019-01-01`)."""
+    m = start_month(period)
+    return f"{m // 12}-{m % 12 + 1:02d}-01"
+
+
 def sort_key(period: str) -> tuple[int, int]:
     return (end_month(period), {"month": 0, "quarter": 1, "mat": 2, "year": 3}[kind(period)])
+
+
+def distinct_sorted(ps: Iterable[str]) -> list[str]:
+    """Canonical periods, each once, in time order."""
+    return sorted(set(ps), key=sort_key)
+
+
+def in_range(period: str, period_from: str | None, period_to: str | None) -> bool:
+    """Whether `period` ends within [period_from, period_to] (any spelling; None = open)."""
+    e = end_month(period)
+    if period_from and e < end_month(parse_period(period_from)):
+        return False
+    return not (period_to and e > end_month(parse_period(period_to)))
 
 
 def label_da(period: str, short: bool = False) -> str:

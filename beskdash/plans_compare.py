@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from beskdash import fmt, taxonomy
+from beskdash import fmt, goals, taxonomy
 from beskdash.paths import DATA_DIR
 from beskdash.plans import Goal, Plan, minister_goals
 from beskdash.text import goals as say
@@ -162,7 +162,7 @@ def baseline_text(goal: Goal) -> str:
         return "ingen"
     if b.value is None:
         return f"intet tal trykt ({fmt.period(b.period)})"
-    return f"{say.value(b.value, say.unit_of(goal))} ({fmt.period(b.period)})"
+    return f"{say.value(b.value, goals.unit_of(goal))} ({fmt.period(b.period)})"
 
 
 def target_text(goal: Goal) -> str:
@@ -170,7 +170,7 @@ def target_text(goal: Goal) -> str:
     t = goal.target
     base = goal.baseline.value if goal.baseline else None
     value = t.value if t is not None and t.type == "absolute" else None
-    text = say.target_text(goal, value, base, say.unit_of(goal))
+    text = say.target_text(goal, value, base, goals.unit_of(goal))
     return f"{text} {say.deadline_text(t.deadline)}".strip() if t is not None else text
 
 
@@ -185,7 +185,7 @@ def theme_table(theme: Theme, plans: dict[str, Plan]) -> pd.DataFrame:
         b = goal.baseline
         rows.append({
             "plan": pid, "plan_label": plan_label(plan), "goal_id": gid, "title": goal.title,
-            "kind": say.KIND_LABELS[goal.kind], "indicator": indicator_text(goal), "unit": say.unit_of(goal),
+            "kind": say.KIND_LABELS[goal.kind], "indicator": indicator_text(goal), "unit": goals.unit_of(goal),
             "baseline_value": b.value if b else None, "baseline_period": b.period if b else None,
             "baseline": baseline_text(goal), "target": target_text(goal),
             "ref": f"{goal.ref.file or plan.seed_file} · {goal.ref.section}",

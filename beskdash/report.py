@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from beskdash import compare, exports, fmt, goals, periods, taxonomy
-from beskdash.charts import STATUS_COLOURS
 from beskdash.charts import compare as compare_charts
 from beskdash.charts import goals as goal_charts
+from beskdash.status import Status
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
 
@@ -255,12 +255,11 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _status(status: str) -> str:
-    return (f'<span class="status" style="background:{STATUS_COLOURS[status]}">'
-            f"{_e(say.status_label(status))}</span>")
+def _status(status: Status) -> str:
+    return f'<span class="status" style="background:{status.colour}">{_e(status.label)}</span>'
 
 
-_STATUS_BY_LABEL = {say.status_label(s): s for s in goals.STATUSES}
+_STATUS_BY_LABEL = {s.label: s for s in Status}  # the summary table's cells are labels
 
 
 def _table(df: pd.DataFrame, numeric: tuple[str, ...] = (), cls: str = "") -> str:
@@ -310,7 +309,7 @@ def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
     r = entry.result
     parts = [f'<div class="goal" id="maal-{_e(r.goal_id)}">', heading,
              f"<h3>{_e(r.title)}</h3>",
-             f"<p>{_status(r.status)} {_e(r.reason)}</p>",
+             f"<p>{_status(r.status)} {_e(say.reason(r))}</p>",
              f'<p class="lead">{_e(entry.summary)}</p>']
     line = say.measured_line(r)
     if line:
@@ -318,8 +317,8 @@ def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
     if entry.svg:
         parts.append(f'<figure role="img" aria-label="{_e(entry.chart_alt)}">'
                      f"{_inline_svg(entry.svg, f'g{n}')}</figure>")
-    if r.missing:
-        parts.append(f'<p class="hint">Data, der ville gøre målet vurderbart: {_e(r.missing)}</p>')
+    if hint := say.missing_hint(r):
+        parts.append(f'<p class="hint">Data, der ville gøre målet vurderbart: {_e(hint)}</p>')
     parts.append(f'<p class="small">{_e(say.goal_rule(r))}</p>')
     parts += [f'<p class="source">{_e(s)}</p>' for s in entry.sources]
     parts.append(f'<p class="source">{_e(say.seed_reference(r))}</p>')
@@ -377,7 +376,7 @@ def _methods_section(report: Report) -> str:
     return ("<section><h2>Sådan vurderes målene</h2>"
             f"<p>{_e(cut)}</p>{paras}"
             f"<p>{_e(say.BULLET_LEGEND)} {_e(say.SERIES_LEGEND)}</p>"
-            "<p>Status vises altid som både symbol og ord (✔ nået, ➚ på vej, ✖ ikke på vej, ? kan ikke vurderes), "
+            f"<p>Status vises altid som både symbol og ord ({_e(', '.join(s.label for s in Status))}), "
             "så den ikke hviler på farven alene.</p></section>")
 
 
@@ -441,9 +440,8 @@ def file_name(plan_id: str, period: str | None, fmt_: str) -> str:
     return "-".join(x for x in ("ledelsesinformation", plan_id, period) if x) + f".{fmt_}"
 
 
-def render(store: Store, plan_id: str, fmt_: str = "html", period: str | None = None,
-           plans_version: str = "") -> bytes:
-    """The report as file bytes. (`plans_version` only keys the pages' cache.)"""
+def render(store: Store, plan_id: str, fmt_: str = "html", period: str | None = None) -> bytes:
+    """The report as file bytes."""
     if fmt_ not in FORMATS:
         raise ReportError(f"ukendt format '{fmt_}' (brug {' eller '.join(FORMATS)})")
     document = to_html(build(store, plan_id, period))

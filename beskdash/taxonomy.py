@@ -54,15 +54,27 @@ class Benefit:
         return bool(self.total_of)
 
 
+ROLES = ("count", "share", "duration", "benchmark-count", "benchmark-share", "difference", "rank", "change")
+SHARE_ROLES = ("share", "benchmark-share")
+SIGNED_ROLES = ("difference", "change")  # may be negative
+
+
 @dataclass(frozen=True)
 class Measure:
     key: str
     da: str
     en: str
     unit_da: str
-    share: bool = False
+    role: str  # one of ROLES; data/taxonomy.yaml says what each means
     labels: tuple[str, ...] = ()
-    signed: bool = False  # may be negative (a difference), so the negative-count check skips it
+
+    @property
+    def share(self) -> bool:
+        return self.role in SHARE_ROLES
+
+    @property
+    def signed(self) -> bool:
+        return self.role in SIGNED_ROLES
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ class Taxonomy:
     areas: dict[str, Area]
     benefits: dict[str, Benefit]
     measures: dict[str, Measure]
+    changes: dict[str, Measure]  # the changes plans print: not measures of the store
     not_areas: frozenset[str]
     _area_labels: dict[str, str] = field(repr=False)
     _benefit_labels: dict[str, str] = field(repr=False)
@@ -112,11 +125,8 @@ def _load() -> Taxonomy:
                           tuple(b.get("total_of", [])), b.get("part_of"), tuple(b.get("labels", [])))
         for b in tax["benefits"]
     }
-    measures = {
-        m["key"]: Measure(m["key"], m["da"], m["en"], m["unit_da"], bool(m.get("share", False)),
-                          tuple(m.get("labels", [])), bool(m.get("signed", False)))
-        for m in tax["measures"]
-    }
+    measures = {m["key"]: _measure(m) for m in tax["measures"]}
+    changes = {m["key"]: _measure(m) for m in tax.get("changes", [])}
     b_labels: dict[str, str] = {}
     for b in benefits.values():
         for lab in (b.key, b.da, b.en, *b.labels):
@@ -125,8 +135,16 @@ def _load() -> Taxonomy:
     for m in measures.values():
         for lab in (m.key, m.da, m.en, *m.labels):
             m_labels.setdefault(_norm(lab), m.key)
-    return Taxonomy(areas, benefits, measures, frozenset(_norm(x) for x in extra["not_areas"]),
+    return Taxonomy(areas, benefits, measures, changes, frozenset(_norm(x) for x in extra["not_areas"]),
                     area_labels, b_labels, m_labels)
+
+
+def _measure(m: dict) -> Measure:
+    if m.get("role") not in ROLES:
+        raise ValueError(f"taxonomy.yaml: målet '{m['key']}' har rollen {m.get('role')!r}; "
+                         f"brug en af {', '.join(ROLES)}")
+    return Measure(m["key"], m["da"], m.get("en", m["da"]), m["unit_da"], m["role"],
+                   tuple(m.get("labels", [])))
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +191,51 @@ def measure(key: str) -> Measure:
 def measure_label(key: str) -> str:
     m = get().measures.get(key)
     return m.da if m else key
+
+
+# --- What kind of number a measure is (its role) ------------------------------------------
+
+def role(key: str) -> str:
+    """The measure's role (`count`, `share`, …; see ROLES); KeyError for a key the taxonomy does not know."""
+    t = get()
+    m = t.measures.get(key) or t.changes.get(key)
+    if m is None:
+        raise KeyError(f"ukendt mål '{key}'")
+    return m.role
+
+
+def _role_or_none(key: str) -> str | None:
+    t = get()
+    m = t.measures.get(key) or t.changes.get(key)
+    return m.role if m else None
+
+
+def is_count(key: str) -> bool:
+    """A register count (fuldtidspersoner, personer): summed into groups and set against the
+    population. STAR's benchmark counts are not (`benchmark-count`). False for an unknown key."""
+    return _role_or_none(key) == "count"
+
+
+def is_share(key: str) -> bool:
+    """A per-cent share as published (the benchmark's included): shown with %, never summed or
+    recomputed. False for an unknown key."""
+    return _role_or_none(key) in SHARE_ROLES
+
+
+def is_any_count(key: str) -> bool:
+    """A count of (full-time) persons of any kind, the register's or STAR's benchmark's: what must
+    add up over areas and over a total's parts (the import's totals check)."""
+    return _role_or_none(key) in ("count", "benchmark-count")
+
+
+def is_signed(key: str) -> bool:
+    """A difference or change: may be negative. False for an unknown key."""
+    return _role_or_none(key) in SIGNED_ROLES
+
+
+def change_keys() -> set[str]:
+    """The changes plans print (`aendring-pct`, `aendring-pct-point`)."""
+    return set(get().changes)
 
 
 def area_code_for(label: str) -> str | None:

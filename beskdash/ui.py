@@ -5,15 +5,17 @@ The only library module that imports streamlit. Pages call these and the pure mo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from beskdash import taxonomy
+from beskdash import auth, goals, markup, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import Store, StoreBusy
+from beskdash.text import goals as say_goals
 
 T = TypeVar("T")
 
@@ -149,17 +151,11 @@ _LOGGED: set[str] = set()
 @st.cache_resource(show_spinner=False)
 def _throttle() -> Any:
     """Wrong-password counts, shared by every session of this app process."""
-    from beskdash import auth
-
     return auth.Throttle()
 
 
 def _users() -> dict[str, Any]:
     """Users from st.secrets' `[auth.users]` (re-read on every check, so removing a user revokes)."""
-    import logging
-
-    from beskdash import auth
-
     try:
         section = st.secrets.get("auth", {})
     except FileNotFoundError:  # no secrets.toml: nobody can log in, everyone reads
@@ -172,21 +168,73 @@ def _users() -> dict[str, Any]:
     return users
 
 
+def _auth_section() -> Any:
+    try:
+        return st.secrets.get("auth", {})
+    except FileNotFoundError:  # no secrets.toml: nobody can log in, everyone reads
+        return {}
+
+
+def _oidc() -> Any:
+    """The provider's role settings when secrets.toml configures OpenID Connect, else None (local users)."""
+    section = _auth_section()
+    missing = auth.missing_oidc_keys(section)
+    if missing:
+        note = f"[auth] i secrets.toml mangler {', '.join(missing)} — login via kommunens login er slået fra."
+        if note not in _LOGGED:
+            _LOGGED.add(note)
+            logging.getLogger("beskdash.auth").warning(note)
+    return auth.oidc_settings(section)
+
+
+def _claims() -> dict[str, Any]:
+    return st.user.to_dict() if st.user.is_logged_in else {}
+
+
 def current_user() -> str | None:
-    """The logged-in analyst's name, or None for a reader."""
+    """The logged-in user's name (the provider's, with OIDC), or None for a visitor who has not logged in."""
+    if _oidc() is not None:
+        name = auth.name_from_claims(_claims())
+        if name:
+            _record_login(name, "login via kommunens login (OpenID Connect)")
+        return name
     name = st.session_state.get(_USER_KEY)
     return name if name and name in _users() else None
 
 
 def is_analyst() -> bool:
+    settings = _oidc()
+    if settings is not None:
+        return auth.role_from_claims(_claims(), settings) == "analyst"
     name = current_user()
     return bool(name) and _users()[name].role == "analyst"
 
 
-def login_form() -> None:
-    """The login form; on success the session is an analyst's and the navigation is rebuilt."""
-    from beskdash import auth
+def _record_login(name: str, detail: str) -> None:
+    """One audit-log line per session and user (st.user is read on every rerun)."""
+    key = f"beskdash_logged_in_{name}"
+    if not st.session_state.get(key):
+        st.session_state[key] = True
+        audit_event(name, "login", detail)
 
+
+def audit_event(name: str, action: str, detail: str = "") -> None:
+    """An audit-log line for what changes no data (logins, logouts); data changes log themselves in the store."""
+    try:
+        store().log_event(name, action, detail)
+    except Exception:  # the log must never lock a user out; the operator sees why
+        logging.getLogger("beskdash.auth").exception("logbogen kunne ikke skrives (%s, %s)", name, action)
+
+
+def login_form() -> None:
+    """The login: the municipality's provider when configured, else the local form; on success the
+    navigation is rebuilt."""
+    if _oidc() is not None:
+        st.write("Du logger ind med kommunens fælles login. Analytikere får adgang til Upload og Hent data; "
+                 "alle andre ser det samme som uden login.")
+        if st.button("Log ind med kommunens login", type="primary"):
+            st.login()
+        return
     users = _users()
     if not users:
         st.info("Der er ingen analytikere oprettet på denne installation. Driften opretter dem med "
@@ -199,13 +247,22 @@ def login_form() -> None:
     if submitted:
         result = auth.authenticate(users, name, password, _throttle())
         if result.user is None:
+            audit_event((name or "").strip()[:64] or "(tomt)", "login-fejl", result.message)
             st.error(result.message)
             return
         st.session_state[_USER_KEY] = result.user.name
+        _record_login(result.user.name, "login med brugernavn og adgangskode")
         st.rerun()
 
 
 def logout() -> None:
+    name = current_user()
+    if name:
+        audit_event(name, "logout")
+        st.session_state.pop(f"beskdash_logged_in_{name}", None)
+    if _oidc() is not None:
+        st.logout()  # clears Streamlit's signed identity cookie and reruns
+        return
     st.session_state.pop(_USER_KEY, None)
     st.rerun()
 
@@ -224,9 +281,7 @@ def show_done(done_key: str) -> None:
     """The result of the last confirmed import, with links to the pages that changed."""
     done = st.session_state.pop(done_key, None)
     if done:
-        from beskdash.text.goals import escape_md
-
-        st.success(escape_md(done["message"]))  # file names are the analyst's text, never markup
+        st.success(markup.escape_md(done["message"]))  # file names are the analyst's text, never markup
         st.write("Se de nye tal:")
         for page in done["pages"]:
             st.page_link(page.file, label=page.title, icon=page.icon)
@@ -241,6 +296,7 @@ def preview_and_confirm(
     state_key: str,
     done_key: str,
     noop_text: str,
+    pages: list[Any],
     rejected_hint: str = "",
     log_name: str = "beskdash.import",
 ) -> bool:
@@ -248,16 +304,14 @@ def preview_and_confirm(
 
     On confirm: apply in one transaction, clear the caches, remember the result under
     `done_key` and rerun. Returns True when the confirm succeeded (the caller may reset
-    its own widgets before the rerun happens).
+    its own widgets before the rerun happens). `pages` are the PageSpecs to link to afterwards
+    (`pages_registry.pages_for(preview)`: navigation is the registry's, so ui need not import it).
     """
-    import logging
-
     from beskdash import imports
-    from beskdash.text.goals import escape_md
 
     st.header("Forhåndsvisning")
     for f in preview.files:
-        st.subheader(escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
+        st.subheader(markup.escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
         st.text("\n".join(f.lines()))
     if preview.problems:
         st.error(f"Afvist: {len(preview.problems)} problem(er). Intet er skrevet til databasen. "
@@ -289,7 +343,7 @@ def preview_and_confirm(
         st.error("Importen mislykkedes, og intet er skrevet. Fejlen er logget til driften.")
         st.stop()
     clear_caches()
-    st.session_state[done_key] = {"message": message(results), "pages": imports.pages_for(preview)}
+    st.session_state[done_key] = {"message": message(results), "pages": pages}
     st.session_state.pop(state_key, None)
     return True
 
@@ -299,14 +353,12 @@ def preview_and_confirm(
 def choose_plan(key: str) -> str:
     """The plan selector of the goal pages (default from the URL's `plan`); stops the page with
     a Danish message when a plan file does not follow the schema."""
-    from beskdash import goals
-
     problem = goals.plans_problem()
     if problem:
         st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):"
                  "\n\n" + problem)
         st.stop()
-    choices = dict(goals.plan_choices())
+    choices = dict(say_goals.plan_choices())
     ids = list(choices)
     return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
                         format_func=choices.get, key=key)

@@ -6,7 +6,18 @@ error stands.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from beskdash import periods, taxonomy
+from beskdash.fmt import number
+
+# More problems than this per file are summarised: nobody reads a million messages.
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,95 @@ class ValidationFailed(Exception):
         super().__init__("\n".join(p.message() for p in problems))
 
 
+class Collector:
+    """One file's problems, found vectorised by every reader alike: sorted by line (then by the
+    column's order in the checks), cut at MAX_PROBLEMS with a count of the rest.
+
+    `lines[i]` is the file's line of row i, so a check hands in a mask over rows, not line numbers.
+    """
+
+    def __init__(self, file: str, lines: np.ndarray | None = None):
+        self.file = file
+        self.lines = np.asarray([] if lines is None else lines, dtype=np.int64)
+        self._found: list[tuple[int, int, Problem]] = []
+        self._more = 0
+
+    def add(self, why: str, *, row: int | None = None, column: str | None = None, value: str | None = None,
+            order: int = 0) -> None:
+        """One problem; without a row it is about the whole file (or a column) and sorts first."""
+        self._found.append((row or 1, order, Problem(self.file, row, column, value, why)))
+
+    def rows(self, mask: np.ndarray, order: int, column: str | Callable[[int], str | None] | None,
+             why: str | Callable[[int], str], value: Callable[[int], str | None] | None = None) -> np.ndarray:
+        """A problem for each row where `mask` is set (the first MAX_PROBLEMS + 1 only); returns `mask`.
+
+        `column`, `why` and `value` may be functions of the row index, called only for reported rows.
+        """
+        idx = np.flatnonzero(mask)
+        self._more += max(0, len(idx) - MAX_PROBLEMS - 1)
+        for i in idx[:MAX_PROBLEMS + 1]:
+            r = int(i)
+            self._found.append((int(self.lines[r]), order, Problem(
+                self.file, int(self.lines[r]), column(r) if callable(column) else column,
+                None if value is None else value(r), why(r) if callable(why) else why)))
+        return mask
+
+    def problems(self, before: Iterable[Problem] = ()) -> list[Problem]:
+        """`before` (problems found while splitting the file) and then the collected ones, limited."""
+        out = list(before)
+        if not self._found and not self._more:
+            return out
+        found = sorted(self._found, key=lambda t: (t[0], t[1]))
+        out.extend(p for _, _, p in found[:MAX_PROBLEMS])
+        rest = len(found) - min(len(found), MAX_PROBLEMS) + self._more
+        if rest > 0:
+            out.append(Problem(self.file, None, None, None,
+                               f"… og {rest:,} problemer mere af samme slags (rettes de første, forsvinder de ofte)"
+                               .replace(",", ".")))
+        return out
+
+
+# --- observation periods -------------------------------------------------------------------------
+
+def future_period(period: str, today: date | None = None) -> str | None:
+    """Why an observed figure cannot be for `period` (canonical), or None.
+
+    The rule, for every reader: a period that has not yet begun cannot have been observed. The
+    current month, quarter or year is allowed — StatBank counts the population on the first day of
+    a period, and the newest month or quarter may be published provisionally before it is over.
+    Plans' targets are not observations and may lie in any future.
+    """
+    t = today or date.today()
+    start = periods.year(period) * 12 + _start_month(period)
+    if start <= t.year * 12 + t.month - 1:
+        return None
+    return (f"ligger efter dags dato ({t.day}.{t.month}.{t.year}) — et tal kan ikke beskrive en periode, "
+            "der ikke er begyndt endnu")
+
+
+def _start_month(period: str) -> int:
+    """The period's first month within its year, 0-based."""
+    k = periods.kind(period)
+    if k == "month":
+        return int(period[5:]) - 1
+    if k == "quarter":
+        return (int(period[-1]) - 1) * 3
+    if k == "mat":  # a moving year ending with the quarter: it began a year before
+        return (int(period[-1]) - 1) * 3 - 9
+    return 0
+
+
+def parse_observed(values: list[str], today: date | None = None) -> tuple[list[str | None], list[str | None]]:
+    """`periods.parse_each` for observations: a period that has not begun is an error too."""
+    parsed, errors = periods.parse_each(values)
+    for i, p in enumerate(parsed):
+        if p is not None:
+            why = future_period(p, today)
+            if why is not None:
+                parsed[i], errors[i] = None, f"'{values[i]}' {why}"
+    return parsed, errors
+
+
 def format_problems(problems: list[Problem], limit: int = 50) -> str:
     lines = [p.message() for p in problems[:limit]]
     if len(problems) > limit:
@@ -57,8 +157,6 @@ def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: i
     `columns` maps tidy column names to the file's own column names for the messages.
     Vectorised, and at most `limit` problems of each kind (then a count of the rest).
     """
-    from beskdash import taxonomy
-
     columns = columns or {}
     out: list[Problem] = []
     key = ["area_code", "benefit", "measure", "period", "source"]
@@ -70,9 +168,9 @@ def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: i
             out.append(Problem(file, int(line), columns.get("period", "period"), period,
                                f"gentager en række for samme område, ydelse og periode (se linje {first})"))
         _rest(out, file, len(dup) - limit, "gentagne rækker")
-    tax = taxonomy.get().measures.values()
-    shares = {m.key for m in tax if m.share}
-    signed = {m.key for m in tax if m.signed} | {"aendring-pct", "aendring-pct-point"}
+    keys = taxonomy.measure_keys() | taxonomy.change_keys()  # plan figures carry the plans' printed changes
+    shares = {k for k in keys if taxonomy.is_share(k)}
+    signed = {k for k in keys if taxonomy.is_signed(k)}
     vals = frame["value"]
     value_cols = frame.get("value_column")
     for mask, why, what in (
@@ -94,8 +192,6 @@ def _rest(out: list[Problem], file: str, n: int, what: str) -> None:
 
 
 def _num(v: float) -> str:
-    from beskdash.fmt import number
-
     return number(v, decimals=None)
 
 
@@ -106,16 +202,14 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
     the same file, or a benefit total smaller than one of its parts, for the same measure and
     period. Each member's rounding is allowed for (half a unit per member). Vectorised over
     integer codes (one pass per level of areas), so a million-row file takes a moment.
+
+    Every count of persons is checked, STAR's benchmark counts too (`taxonomy.is_any_count`): a
+    benchmark count adds up over kommuner like a register count, although the comparison keeps it
+    apart (it is not set against the population or summed into peer groups).
     """
-    import numpy as np
-    import pandas as pd
-
-    from beskdash import taxonomy
-
     columns = columns or {}
     tax = taxonomy.get()
-    counts = {m.key for m in tax.measures.values()
-              if m.unit_da in ("fuldtidspersoner", "personer") and not m.share and not m.signed}
+    counts = {k for k in tax.measures if taxonomy.is_any_count(k)}
     f = frame[frame["measure"].isin(counts) & frame["value"].notna()]
     if f.empty:
         return []
@@ -192,9 +286,6 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
 
 def _codes(frame, cols: list[str]):
     """One integer per distinct combination of `cols` (for grouping without string keys)."""
-    import numpy as np
-    import pandas as pd
-
     code = np.zeros(len(frame), dtype=np.int64)
     for c in cols:
         cc, uniq = pd.factorize(frame[c])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from beskdash import audit, ui
-from beskdash.text.goals import escape_md as md
+from beskdash.markup import escape_md as md
 
 st.title("Datakvalitet")
 st.write(

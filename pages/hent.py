@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from beskdash import fetch, ui
+from beskdash import fetch, pages_registry, ui
 from beskdash.fetch import jobindsats, statbank
 from beskdash.fetch.http import FetchError
 
@@ -69,6 +69,7 @@ if cached and cached[0] == selection:
         state_key="hent_preview",
         done_key="hent_done",
         noop_text="Intet at ændre: databasen har allerede alle de hentede tal. Intet bliver skrevet.",
+        pages=pages_registry.pages_for(fp.preview),
         log_name="beskdash.hent",
     ):
         st.rerun()

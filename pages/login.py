@@ -8,7 +8,11 @@ st.title("Log ind")
 user = ui.current_user()
 if user:
     st.success(f"Du er logget ind som {user}.")
-    st.page_link("pages/upload.py", label="Gå til Upload", icon=":material/upload:")
+    if ui.is_analyst():
+        st.page_link("pages/upload.py", label="Gå til Upload", icon=":material/upload:")
+    else:
+        st.info("Din bruger har ikke rollen som analytiker, så du ser dashboardet som læser. "
+                "Kontakt driften, hvis du skal kunne uploade tal.")
     if st.button("Log ud"):
         ui.logout()
 else:

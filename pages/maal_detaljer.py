@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import goals, ui
+from beskdash import goals, markup, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.text import goals as say
 
@@ -20,8 +20,8 @@ detail = ui.cached(goals.goal_detail)(plan_id, goal_id, goals.plans_version())
 r = detail.result
 
 st.header(r.title)
-st.markdown(f"**{say.escape_md(say.summary_for(plan, r))}**")
-st.markdown(say.status_html(r), unsafe_allow_html=True)
+st.markdown(f"**{markup.escape_md(say.summary_for(plan, r))}**")
+st.markdown(markup.status_html(r), unsafe_allow_html=True)
 st.write(say.gap_sentence(r))
 line = say.measured_line(r)
 if line:
@@ -30,8 +30,8 @@ if line:
 if r.kind != "qualitative":
     st.altair_chart(goal_charts.series(detail), width="stretch", alt=say.series_alt(detail))
     st.caption(say.SERIES_LEGEND)
-if r.missing:
-    st.info(f"Data, der ville gøre målet vurderbart: {r.missing}")
+if hint := say.missing_hint(r):
+    st.info(f"Data, der ville gøre målet vurderbart: {hint}")
 
 st.subheader("Reglen")
 st.write(say.goal_rule(r))
@@ -48,4 +48,4 @@ ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_perio
 st.subheader("Planens ordlyd")
 st.caption(say.seed_reference(r))
 if r.ref_quote:
-    st.markdown("> " + say.escape_md(r.ref_quote))
+    st.markdown("> " + markup.escape_md(r.ref_quote))

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from beskdash import goals, report, taxonomy, ui
+from beskdash import goals, markup, report, taxonomy, ui
 from beskdash.charts import goals as goal_charts
+from beskdash.status import Status
 from beskdash.text import goals as say
 
 st.title("Målopfølgning")
@@ -13,19 +14,19 @@ plan = goals.plans()[plan_id]
 results = ui.cached(goals.evaluate_plan)(plan_id, goals.plans_version())
 
 focus = dict(goals.focus_options(plan))
-status_by_slug = {slug: status for status, slug in goals.STATUS_SLUGS.items()}
+slugs = [s.slug for s in Status]
 left, right = st.columns(2)
 chosen_focus = left.multiselect("Fokusområde", list(focus), format_func=focus.get, key=f"maal_fokus_{plan_id}",
                                 default=ui.url_get_list("fokus", [], allowed=list(focus)),
                                 placeholder="Alle fokusområder")
-chosen_status = right.multiselect("Status", list(status_by_slug), format_func=status_by_slug.get,
+chosen_status = right.multiselect("Status", slugs, format_func=lambda slug: Status.from_slug(slug).word,
                                   key=f"maal_status_{plan_id}", placeholder="Alle statusser",
-                                  default=ui.url_get_list("status", [], allowed=list(status_by_slug)))
+                                  default=ui.url_get_list("status", [], allowed=slugs))
 ui.url_set(plan=plan_id, fokus=chosen_focus, status=chosen_status)
 
 st.header(say.plan_label(plan))
 st.write(say.summary(results))
-st.markdown(say.escape_md(say.plan_summary(plan, results)))
+st.markdown(markup.escape_md(say.plan_summary(plan, results)))
 if plan.benchmark_areas:
     st.write("Planen sammenligner udviklingen med "
              + " og ".join(taxonomy.area_name(a) for a in plan.benchmark_areas) + ".")
@@ -44,7 +45,7 @@ r1.download_button("Hent rapport (HTML)", lambda: report.render(store, plan_id, 
 r2.download_button("Hent rapport (PDF)", lambda: report.render(store, plan_id, "pdf"),
                    report.file_name(plan_id, None, "pdf"), "application/pdf", key="maal_rapport_pdf")
 
-groups = goals.grouped(plan, results, chosen_focus, [status_by_slug[s] for s in chosen_status])
+groups = goals.grouped(plan, results, chosen_focus, [Status.from_slug(s) for s in chosen_status])
 if not groups:
     st.info("Ingen mål passer til de valgte filtre.")
 for focus_area, rows in groups:
@@ -55,12 +56,12 @@ for focus_area, rows in groups:
         with st.container(border=True):
             text_col, chart_col = st.columns([3, 2])
             with text_col:
-                st.markdown(f"**{say.escape_md(r.title)}**")
-                st.markdown(say.status_html(r), unsafe_allow_html=True)
+                st.markdown(f"**{markup.escape_md(r.title)}**")
+                st.markdown(markup.status_html(r), unsafe_allow_html=True)
                 st.write(say.gap_sentence(r))
-                if r.missing:
-                    st.info(f"Data, der ville gøre målet vurderbart: {r.missing}")
-                st.markdown(say.detail_link_html(r), unsafe_allow_html=True)
+                if hint := say.missing_hint(r):
+                    st.info(f"Data, der ville gøre målet vurderbart: {hint}")
+                st.markdown(markup.detail_link_html(r), unsafe_allow_html=True)
             with chart_col:
                 chart = goal_charts.bullet(r)
                 if chart is not None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import imports, ui
+from beskdash import imports, pages_registry, ui
 from beskdash.store import UndoError
 
 ui.require_analyst()
@@ -39,6 +39,7 @@ if files:
         state_key="upload_preview",
         done_key="upload_done",
         noop_text="Intet at ændre: databasen har allerede alle tallene i filerne. Intet bliver skrevet.",
+        pages=pages_registry.pages_for(preview),
         rejected_hint="Ret filen, og upload den igen.",
         log_name="beskdash.upload",
     )
@@ -56,7 +57,7 @@ if choices:
     chosen = st.selectbox("Fortryd en import", list(choices), format_func=lambda i: choices[i])
     if st.button("Fortryd import"):
         try:
-            n = imports.undo(store, chosen)
+            n = imports.undo(store, chosen, ui.current_user() or "ukendt")
         except UndoError as e:
             st.error(str(e))
         else:

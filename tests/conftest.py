@@ -1,4 +1,11 @@
-"""Shared fixtures: a database built from the shipped data/, once per session, and copies."""
+"""Shared fixtures: a database built from the shipped data/, once per session, and copies.
+
+The StatBank extracts are not in the repository: the session database reads them straight from
+../shared/data/dst/ when that folder is beside the checkout (never from a filled data/dst/, so every
+run sees the same data). Tests that need ../shared carry one of the `needs_*` marks below and skip
+with one line naming what is missing (`pytest -rs` lists them); their logic is also tested on small
+fixtures the tests write themselves.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +21,33 @@ from beskdash.paths import ROOT
 from beskdash.store import Store
 
 SHARED = ROOT.parent / "shared"
+SHARED_DST = SHARED / "data" / "dst"
+RECORDINGS = SHARED_DST / "api-recordings"
+SEEDS = SHARED / "seeds"
+
+
+def _needs(path: Path, what: str) -> pytest.MarkDecorator:
+    present = path.is_dir() and any(path.iterdir())
+    why = f"needs {what} in {path} (absent: ../shared is not beside this checkout)"
+    return pytest.mark.skipif(not present, reason=why)
+
+
+needs_dst = _needs(SHARED_DST, "the real StatBank extracts")
+needs_recordings = _needs(RECORDINGS, "the recorded StatBank API answers")
+needs_seeds = _needs(SEEDS, "the plans' seed texts")
+
+
+def dst_extract(name: str) -> Path:
+    """A real extract in ../shared/data/dst/ (use in tests marked `needs_dst`)."""
+    return SHARED_DST / name
 
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database built from data/ and plans/ (read it; copy it before writing)."""
+    """A database built from data/, plans/ and ../shared/data/dst/ if present (read it; copy it before writing)."""
     path = tmp_path_factory.mktemp("db") / "beskdash.duckdb"
     with Store(path) as store:
-        build(store)
+        build(store, dst_dir=SHARED_DST)  # an absent folder holds no extracts: plans' figures only
     return path
 
 

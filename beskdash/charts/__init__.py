@@ -12,7 +12,6 @@ import altair as alt
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 EMPHASIS = "#0072B2"
 MUTED = "#9E9E9E"
-STATUS_COLOURS = {"nået": "#009E73", "på vej": "#56B4E9", "ikke på vej": "#D55E00", "kan ikke vurderes": "#9E9E9E"}
 
 # Vega's d3 locale in Danish: `1.234,5`, Danish month names.
 LOCALE = {

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from beskdash import compare, fmt, taxonomy
+from beskdash import compare, fmt, periods, taxonomy
 from beskdash.charts import EMPHASIS, MUTED, PALETTE, finish
 
 THIRD_COLOURS = {"bedste": "#009E73", "midterste": "#56B4E9", "dårligste": "#D55E00"}  # Okabe–Ito
@@ -21,7 +21,7 @@ def _axis_format(comp: compare.Comparison) -> str:
         return ",.0f"
     if comp.view == "yoy" or comp.is_share or comp.scale == "per1000":
         return ",.2~f"
-    return ",.0f" if comp.measure in compare.COUNT_MEASURES else ",.1~f"
+    return ",.0f" if taxonomy.is_count(comp.measure) else ",.1~f"
 
 
 def series_colours(comp: compare.Comparison) -> dict[str, str]:
@@ -42,10 +42,10 @@ def line_data(comp: compare.Comparison) -> pd.DataFrame:
     return pd.DataFrame({
         "Område": f["area_name"],
         "Periode": f["period_label"],
-        "dato": [compare.first_day(p) for p in f["period"]],
+        "dato": [periods.first_day(p) for p in f["period"]],
         "value": f["value"].astype("float64"),
         "Værdi": [comp.format(v) for v in f["value"]],
-        "Befolkning pr.": [compare.date_da(d) if isinstance(d, str) and "," not in d else (d or "")
+        "Befolkning pr.": [fmt.date_da(d) if isinstance(d, str) and "," not in d else (d or "")
                            for d in f["population_date"]],
         "fremhævet": ["ja" if s in comp.focus else "nej" for s in f["series"]],
         "slags": ["gruppe" if g else "område" for g in f["is_group"]],
@@ -87,7 +87,7 @@ def line_chart(comp: compare.Comparison) -> alt.TopLevelMixin:
     return finish(chart, compare.title(comp), compare.subtitle(comp))
 
 
-def _bars(comp: compare.Comparison, data: pd.DataFrame, colours: dict[str, str], tooltip: list) -> alt.LayerChart:
+def _bars(comp: compare.Comparison, data: pd.DataFrame, colours: dict[str, str], tooltip: list) -> alt.TopLevelMixin:
     """One period only: bars side by side say more than a line without a second point."""
     x = alt.X("value:Q", title=comp.unit, axis=alt.Axis(format=_axis_format(comp)))
     y = alt.Y("Område:N", sort=list(colours), title=None)

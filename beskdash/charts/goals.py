@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from beskdash import fmt, periods, taxonomy
-from beskdash.charts import EMPHASIS, PALETTE, STATUS_COLOURS, finish
+from beskdash.charts import EMPHASIS, PALETTE, finish
 from beskdash.text import goals as say
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def bullet(r: GoalResult) -> alt.TopLevelMixin | None:
     ]
     if r.latest is not None:
         layers.append(base.transform_filter(alt.datum.marker == "Seneste")
-                      .mark_bar(color=STATUS_COLOURS[r.status], height=12)
+                      .mark_bar(color=r.status.colour, height=12)
                       .encode(x=alt.X("zero:Q", scale=scale), x2="value:Q", tooltip=tooltip))
     if r.reference is not None:
         layers.append(base.transform_filter(alt.datum.is_reference)
@@ -105,7 +105,7 @@ def series(detail: GoalDetail) -> alt.TopLevelMixin:
         layers.append(point.encode(x=x, y=y, tooltip=tooltip))
         layers.append(alt.Chart(b).mark_text(dy=-14, color=BASELINE_COLOUR).encode(x=x, y=y, text="text:N"))
     if r.reference is not None:
-        label = (f"Mål: {r.target_text}" if r.target is not None
+        label = (f"Mål: {say.target_of(r)}" if r.target is not None
                  else f"{say.reference_label(r)} {say.value(r.reference, r.unit)}")
         t = pd.DataFrame({"value": [r.reference], "text": [label]})
         layers.append(alt.Chart(t).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(y=y))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from beskdash import audit
 from beskdash.cli import CliError, add_db, open_store
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from beskdash import audit
-
     with open_store(args, read_only=True) as store:
         try:
             df = audit.checks_frame(store)

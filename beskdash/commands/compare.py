@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from beskdash import compare, exports, fmt, periods
 from beskdash.cli import CliError, add_db, open_store
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
-    from beskdash import compare, exports, periods
-
     areas = [a.strip() for a in (args.areas or "").split(",") if a.strip()]
     benefits = [b.strip() for b in args.benefit.split(",") if b.strip()]
     if sum(bool(x) for x in (args.per_capita, args.share_of_population)) > 1:
@@ -32,7 +31,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         raise CliError(str(e)) from None
     for g in groups:
         if g.key not in {p.key for p in compare.peer_groups()} | {a.key for a in compare.aggregates()}:
-            print(f"Gruppen '{g.label}' er {compare.join_da(list(g.members))} lagt sammen.", file=sys.stderr)
+            print(f"Gruppen '{g.label}' er {fmt.join_da(g.members)} lagt sammen.", file=sys.stderr)
     if comp.denominator:
         print(comp.denominator, file=sys.stderr)
     for note in comp.notes:

@@ -17,6 +17,10 @@ def cmd_build(args: argparse.Namespace) -> None:
 
     data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
     plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
+    if args.fill_dst:  # `make build`: data/dst/ from ../shared or StatBank first (beskdash.sources)
+        from beskdash.sources import fill_dst
+        for line in fill_dst(data_dir / "dst"):
+            print(line, file=sys.stderr)
     with open_store(args) as store:
         report = build(store, data_dir, plans_dir)
     for line in report.lines():
@@ -59,6 +63,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db(b)
     b.add_argument("--data-dir", help="en anden datamappe end data/ (fx til test)")
     b.add_argument("--plans-dir", help="en anden planmappe end plans/")
+    b.add_argument("--fill-dst", action="store_true",
+                   help="fyld først data/dst/ fra ../shared/data/dst/ eller Statistikbanken, hvis mappen er tom")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("export", help="skriv observationerne til stdout")

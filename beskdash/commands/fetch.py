@@ -74,6 +74,7 @@ def cmd_fetch_plan(args: argparse.Namespace) -> None:
     """Exactly the series the plan's unjudgeable goals need; afterwards, which goals became judgeable."""
     from beskdash import fetch, goals
     from beskdash.fetch.http import FetchError
+    from beskdash.status import Status
 
     if not args.plan:
         raise CliError("Angiv hvad der skal hentes: fetch dst, fetch jobindsats eller fetch --plan ID.")
@@ -98,7 +99,7 @@ def cmd_fetch_plan(args: argparse.Namespace) -> None:
         return
     with open_store(args, read_only=True) as store:
         after = goals.evaluate_plan(store, args.plan)
-    became = [r for r in after if before.get(r.goal_id) == goals.KAN_IKKE and r.status != goals.KAN_IKKE]
+    became = [r for r in after if before.get(r.goal_id) is Status.KAN_IKKE and r.status is not Status.KAN_IKKE]
     print("Kan nu vurderes: " + (", ".join(f"{r.goal_id} ({r.status})" for r in became) if became else "ingen"))
 
 

@@ -6,23 +6,22 @@ import argparse
 import json
 import sys
 
+from beskdash import goals
 from beskdash.cli import CliError, add_db, open_store
+from beskdash.text import goals as say
 
 
 def cmd_goals(args: argparse.Namespace) -> None:
-    from beskdash import goals
-    from beskdash.text.goals import text_table
-
     known = list(goals.plans())
     if args.plan and args.plan not in known:
         raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(known)}")
     with open_store(args, read_only=True) as store:
         results = goals.evaluate_all(store, args.plan)
     if args.format == "json":
-        json.dump([r.as_row() for r in results], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([say.result_row(r) for r in results], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    sys.stdout.write(text_table(results))
+    sys.stdout.write(say.text_table(results))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,7 +11,7 @@ from beskdash.cli import CliError, add_db, open_store
 
 
 def _username(args: argparse.Namespace) -> str:
-    if args.user:
+    if getattr(args, "user", None):
         return args.user
     try:
         return getpass.getuser()
@@ -64,7 +64,7 @@ def cmd_undo(args: argparse.Namespace) -> None:
     from beskdash import imports
 
     with open_store(args) as store:
-        n = imports.undo(store, args.id)
+        n = imports.undo(store, args.id, _username(args))
     print(f"Import {args.id} er fortrudt: {n} tal er sat tilbage til, hvad de var før.")
 
 
@@ -85,5 +85,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(func=cmd_list)
     u = isub.add_parser("undo", help="fortryd en import: sæt de tal, den ændrede, tilbage")
     u.add_argument("id", type=int, metavar="ID")
+    u.add_argument("--user", help="navnet i logbogen (standard: brugeren, der kører kommandoen)")
     add_db(u)
     u.set_defaults(func=cmd_undo)

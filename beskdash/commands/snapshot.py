@@ -26,7 +26,7 @@ def cmd_snapshot(args: argparse.Namespace) -> None:
             store.snapshot(out)
         except ValueError as e:
             raise CliError(str(e)) from None
-        n = int(store.query("SELECT count(*) AS n FROM observations")["n"].iloc[0])
+        n = store.count_observations()
     print(f"Kopien er skrevet: {out} ({fmt.number(n)} observationer)", file=sys.stderr)
 
 

@@ -1,9 +1,9 @@
 """Statistics Denmark's StatBank API (no key): table metadata, then the data as CSV.
 
-`GET {url}/v1/tableinfo/{TABLE}` tells which codes exist (areas, benefit types, the totals of
-køn/alder/civilstand) and the periods; from those we build the `POST {url}/v1/data/{TABLE}/CSV`
-body. The CSV is the same `;`-separated export as a download from statistikbanken.dk, so it
-goes through the same StatBank reader and import as an uploaded file.
+`GET {url}/v1/tableinfo/{TABLE}` tells which codes exist (areas, benefit types, periods) and which
+variables may be left out (`elimination: true`: StatBank then answers with their total); from those
+we build the `POST {url}/v1/data/{TABLE}/CSV` body. The CSV is the same `;`-separated export as a
+download from statistikbanken.dk, so it goes through the same StatBank reader and import as an uploaded file.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Variable:
     text: str
     time: bool
     values: tuple[tuple[str, str], ...]  # (code, label)
+    elimination: bool = False  # may be left out of a request; StatBank then sums it to its total
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def parse_tableinfo(body: bytes, table: str, addr: str) -> TableInfo:
         doc = json.loads(body)
         variables = tuple(
             Variable(str(v["id"]), str(v.get("text", v["id"])), bool(v.get("time", False)),
-                     tuple((str(x["id"]), str(x["text"])) for x in v["values"]))
+                     tuple((str(x["id"]), str(x["text"])) for x in v["values"]), bool(v.get("elimination", False)))
             for v in doc["variables"]
         )
     except (ValueError, KeyError, TypeError):
@@ -76,7 +77,10 @@ def query(info: TableInfo, areas: list[str] | None, from_period: str | None, lan
 
     Areas are requested by their code (beskdash uses StatBank's codes); benefit types only those
     the taxonomy knows (the others are named in the remarks, so a new type is a data change in
-    data/taxonomy.yaml, not a failed fetch); every other dimension at its total.
+    data/taxonomy.yaml, not a failed fetch), never the benefit variable's own total (it would be
+    taken for jobindsats' offentligt forsørgede i alt); every other dimension at its total: left out
+    when tableinfo marks it `elimination`, as StatBank then sums it itself, else its value labelled
+    as a total.
     """
     notes: list[str] = []
     variables: list[dict[str, Any]] = []
@@ -87,28 +91,37 @@ def query(info: TableInfo, areas: list[str] | None, from_period: str | None, lan
         elif name in AREA_VARS:
             values = _area_codes(info, var, areas, notes)
         elif name in BENEFIT_VARS:
-            values = [c for c, t in var.values if taxonomy.benefit_key_for(t) is not None]
-            unknown = [t for c, t in var.values if taxonomy.benefit_key_for(t) is None]
+            types = [(c, t) for c, t in var.values if not _is_total(t)]
+            values = [c for c, t in types if taxonomy.benefit_key_for(t) is not None]
+            unknown = [t for c, t in types if taxonomy.benefit_key_for(t) is None]
             if unknown:
                 notes.append(f"{len(unknown)} ydelsestype(r) i {info.id} hentes ikke, fordi taksonomien ikke "
                              f"kender dem (tilføj dem i data/taxonomy.yaml): {', '.join(unknown)}")
             if not values:
                 raise FetchError(f"Tabellen {info.id}: ingen af dens ydelsestyper findes i taksonomien "
                                  "(data/taxonomy.yaml) — intet at hente.")
+        elif var.elimination:
+            continue  # left out: StatBank answers with the total ("Nature of the offence, total" and all)
         else:
-            total = [c for c, t in var.values if t.strip().casefold() in TOTAL_LABELS]
+            total = [c for c, t in var.values if _is_total(t)]
             if not total:
-                raise FetchError(f"Tabellen {info.id}: dimensionen {var.id} har ingen total ('I alt'/'Total'), "
-                                 "og beskdash kan kun indlæse den ved totalen.")
+                raise FetchError(f"Tabellen {info.id}: dimensionen {var.id} kan ikke udelades og har ingen total "
+                                 "('I alt'/'Total'), og beskdash kan kun indlæse den ved totalen.")
             values = total[:1]
         variables.append({"code": var.id, "values": values})
     return {"table": info.id, "format": "CSV", "lang": lang, "variables": variables}, notes
 
 
+def _is_total(label: str) -> bool:
+    """'Total', 'I alt', 'Age, total', 'Køn i alt' …: how StatBank labels a variable's total."""
+    t = label.strip().casefold()
+    return t in TOTAL_LABELS or t.endswith((", total", " i alt"))
+
+
 def _time_codes(info: TableInfo, from_period: str | None) -> list[str]:
     ps = info.periods()
     if from_period:
-        start = _start_month(periods.parse_period(from_period))
+        start = periods.start_month(periods.parse_period(from_period))
         ps = {p: c for p, c in ps.items() if periods.end_month(p) >= start}
     if not ps:
         newest = info.newest()
@@ -116,11 +129,6 @@ def _time_codes(info: TableInfo, from_period: str | None) -> list[str]:
         raise FetchError(f"Tabellen {info.id} har ingen perioder fra {first} og frem "
                          f"(den nyeste er {periods.label_da(newest) if newest else 'ukendt'}).")
     return [ps[p] for p in sorted(ps, key=periods.sort_key)]
-
-
-def _start_month(p: str) -> int:
-    """The first month of a period, in `periods.end_month`'s numbering (a year starts 11 months earlier)."""
-    return periods.end_month(p) - {"year": 11, "quarter": 2, "mat": 11, "month": 0}[periods.kind(p)]
 
 
 def _area_codes(info: TableInfo, var: Variable, areas: list[str] | None, notes: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from beskdash.validate import Problem
+from beskdash.validate import MAX_PROBLEMS, Problem
 
-# More problems than this per file are summarised: nobody reads a million messages.
-MAX_PROBLEMS = 200
+# What a CSV file may cost before it is parsed. A StatBank line is under 200 bytes and a jobindsats
+# line under 1.000; a table of beskdash never has hundreds of columns.
+MAX_LINE_BYTES = 100_000
+MAX_COLUMNS = 1_000
 
 
 @dataclass
@@ -53,6 +56,30 @@ def to_utf8(raw: bytes) -> tuple[bytes, str]:
     if enc == "utf-8":
         return raw, enc
     return text.encode("utf-8"), enc
+
+
+def prepare(raw: bytes, file_name: str) -> tuple[bytes, Problem | None]:
+    """The file as UTF-8 without trailing blank lines, and why it is refused before parsing (or None).
+
+    Every CSV reader starts here, so a line longer than MAX_LINE_BYTES or a line of the head with more
+    than MAX_COLUMNS fields is refused at the cost of one scan, before Arrow or csv splits anything.
+    """
+    data = strip_trailing_blank_lines(to_utf8(raw)[0])
+    if len(data) > MAX_LINE_BYTES:
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        starts = np.concatenate(([0], ends + 1))
+        lengths = np.append(ends, len(data)) - starts
+        longest = int(np.argmax(lengths))
+        if lengths[longest] > MAX_LINE_BYTES:
+            return data, Problem(file_name, longest + 1, None, None,
+                                 f"er {int(lengths[longest]):,} byte lang — mere end grænsen på "
+                                 f"{MAX_LINE_BYTES:,} byte for en linje; er det en CSV-fil?".replace(",", "."))
+    for n, line in enumerate(head_lines(data, 30), start=1):
+        fields = max(line.count(c) for c in ";,\t") + 1
+        if fields > MAX_COLUMNS:
+            return data, Problem(file_name, n, None, None,
+                                 f"har {fields:,} kolonner — mere end grænsen på {MAX_COLUMNS:,}".replace(",", "."))
+    return data, None
 
 
 def strip_trailing_blank_lines(data: bytes) -> bytes:
@@ -178,19 +205,6 @@ def flags(mapped: list[bool], codes: np.ndarray) -> np.ndarray:
     return np.asarray(mapped, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
-def limit_problems(problems: list[tuple[int, int, Problem]], file_name: str, extra: int = 0) -> list[Problem]:
-    """Problems sorted by line (then column order), cut at MAX_PROBLEMS with a count of the rest."""
-    problems.sort(key=lambda t: (t[0], t[1]))
-    out = [p for _, _, p in problems[:MAX_PROBLEMS]]
-    rest = len(problems) - len(out) + extra
-    if rest > 0:
-        out.append(Problem(file_name, None, None, None,
-                           f"… og {rest:,} problemer mere af samme slags (rettes de første, forsvinder de ofte)"
-                           .replace(",", ".")))
-    return out
-
-
-def rows_where(mask: np.ndarray, cap: int = MAX_PROBLEMS + 1) -> tuple[np.ndarray, int]:
-    """Row indices where `mask` is set (at most `cap`), and how many there are in all."""
-    idx = np.flatnonzero(mask)
-    return idx[:cap], len(idx)
+def label_of(uniq: list[str], codes: np.ndarray) -> Callable[[int], str | None]:
+    """Row index → the row's value as written (for a problem's message), from an `encode`d column."""
+    return lambda r: uniq[codes[r]]

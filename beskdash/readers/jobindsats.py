@@ -12,9 +12,12 @@ hundred and thirty-four, `12,6` a decimal); JSON numbers are taken as they are.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +25,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from beskdash import numbers, periods, taxonomy
-from beskdash.readers import delimited
-from beskdash.readers.statbank import ReadResult
+from beskdash import numbers, taxonomy
+from beskdash.readers import delimited, xlsx
+from beskdash.readers.base import Reader, ReadResult, Upload, empty, fail, register
 from beskdash.store import SourceMeta
-from beskdash.validate import Problem
+from beskdash.validate import Collector, Problem, parse_observed
 
 BENCHMARK_TABLE = "Y30R21"
 PUBLISHER = "Styrelsen for Arbejdsmarked og Rekruttering (STAR), jobindsats.dk"
@@ -108,8 +111,6 @@ def header_row(lines: list[list[str]]) -> int | None:
 
 def sniff_csv(data: bytes) -> tuple[str, int] | None:
     """(delimiter, header line) of a jobindsats CSV, or None if no header is found."""
-    import csv
-
     head = delimited.head_lines(data, 30)
     for delim in (";", "\t", ","):
         rows = [next(csv.reader([line], delimiter=delim), []) for line in head]
@@ -120,11 +121,12 @@ def sniff_csv(data: bytes) -> tuple[str, int] | None:
 
 
 def read_csv(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
-    data, _enc = delimited.to_utf8(raw)
-    data = delimited.strip_trailing_blank_lines(data)
+    data, refused = delimited.prepare(raw, file_name)
+    if refused:
+        return ReadResult(empty(), [refused], None, "jobindsats-csv")
     found = sniff_csv(data)
     if found is None:
-        return _fail(file_name, "kan ikke finde overskriften — forventer kolonner som Område og Periode",
+        return fail(file_name, "kan ikke finde overskriften — forventer kolonner som Område og Periode",
                      "jobindsats-csv")
     delim, hrow = found
     d = delimited.load(data, file_name, delim, hrow)
@@ -134,32 +136,49 @@ def read_csv(raw: bytes, file_name: str, table: str | None = None) -> ReadResult
 
 
 def read_excel(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
-    """An .xlsx download, read with openpyxl through pandas (DuckDB's excel extension needs a download)."""
+    """An .xlsx download: checked for its unpacked size and rows first, then streamed (openpyxl read-only)."""
+    refused = xlsx.check(raw)
+    if refused:
+        return fail(file_name, refused, "jobindsats-xlsx")
     try:
-        sheets = pd.read_excel(io.BytesIO(raw), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        for sheet, rows in xlsx.sheets(raw):
+            head = [r for _, r in zip(range(30), rows)]
+            hrow = header_row([[_cell_text(v) for v in r] for r in head])
+            if hrow is None:
+                continue
+            return _excel_table(head, rows, hrow, sheet, file_name, table)
     except Exception as e:  # openpyxl raises many kinds for a damaged workbook
-        return _fail(file_name, f"kan ikke læses som Excel-regneark ({type(e).__name__}: {str(e)[:120]})",
-                     "jobindsats-xlsx")
-    for sheet, df in sheets.items():
-        rows = [[_cell_text(v) for v in r] for r in df.head(30).itertuples(index=False)]
-        hrow = header_row(rows)
-        if hrow is None:
-            continue
-        header = [_cell_text(v).strip() for v in df.iloc[hrow]]
-        body = df.iloc[hrow + 1:]
-        body = body[~body.isna().all(axis=1)]  # empty rows under the table (and between notes)
-        # Notes below the table ("Kilde: …") have text in the first column only: stop at them.
-        n_filled = body.notna().sum(axis=1)
-        notes = (n_filled == 1) & body.iloc[:, 0].notna() & (len(header) > 2)
-        if notes.any():
-            body = body.loc[: notes[notes].index[0]].iloc[:-1]
-        keep = [j for j, h in enumerate(header) if h]
-        hint = " ".join(" ".join(r) for r in rows[:hrow]) + f" {sheet}"
-        t = _Table([header[j] for j in keep], [list(body.iloc[:, j]) for j in keep],
-                   np.asarray(body.index, dtype=np.int64) + 1, "jobindsats-xlsx", hint)
-        return _map(t, file_name, table, [], text_values=False)
-    return _fail(file_name, "kan ikke finde overskriften i regnearket — forventer kolonner som Område og Periode",
-                 "jobindsats-xlsx")
+        return fail(file_name, f"kan ikke læses som Excel-regneark ({type(e).__name__}: {str(e)[:120]})",
+                    "jobindsats-xlsx")
+    return fail(file_name, "kan ikke finde overskriften i regnearket — forventer kolonner som Område og Periode",
+                "jobindsats-xlsx")
+
+
+def _excel_table(head: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]], hrow: int, sheet: str, file_name: str,
+                 table: str | None) -> ReadResult:
+    """The table below the header row `hrow`: empty rows dropped, notes below the table ("Kilde: …") cut."""
+    header = [_cell_text(v).strip() for v in head[hrow]]
+    keep = [j for j, h in enumerate(header) if h]
+    cells: list[list[Any]] = [[] for _ in keep]
+    lines: list[int] = []
+    for n, r in enumerate(_chain(head[hrow + 1:], rest), start=hrow + 2):
+        filled = [v for v in r if v is not None]
+        if not filled:
+            continue  # empty rows under the table (and between notes)
+        # Notes below the table have text in the first column only: stop at them.
+        if len(filled) == 1 and r[0] is not None and len(header) > 2:
+            break
+        for k, j in enumerate(keep):
+            cells[k].append(r[j] if j < len(r) else None)
+        lines.append(n)
+    hint = " ".join(" ".join(_cell_text(v) for v in r) for r in head[:hrow]) + f" {sheet}"
+    t = _Table([header[j] for j in keep], cells, np.asarray(lines, dtype=np.int64), "jobindsats-xlsx", hint)
+    return _map(t, file_name, table, [], text_values=False)
+
+
+def _chain(first: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    yield from first
+    yield from rest
 
 
 def read_api(doc: Any, file_name: str, table: str | None = None) -> ReadResult:
@@ -168,7 +187,7 @@ def read_api(doc: Any, file_name: str, table: str | None = None) -> ReadResult:
         fmt = "jobindsats-api-v2"
         parts = [p for p in doc if isinstance(p, dict)]
         if not parts or any("Variables" not in p or "Data" not in p for p in parts):
-            return _fail(file_name, "ligner et svar fra jobindsats' API v2, men mangler 'Variables' eller 'Data'", fmt)
+            return fail(file_name, "ligner et svar fra jobindsats' API v2, men mangler 'Variables' eller 'Data'", fmt)
         header = [str(v.get("Label") or v.get("Name") or "") if isinstance(v, dict) else str(v)
                   for v in parts[0]["Variables"]]
         rows = [r for p in parts for r in p["Data"]]
@@ -177,7 +196,7 @@ def read_api(doc: Any, file_name: str, table: str | None = None) -> ReadResult:
         fmt = "jobindsats-api-v3"
         cols, rows = doc.get("columns"), doc.get("rows")
         if not isinstance(cols, list) or not isinstance(rows, list):
-            return _fail(file_name, "ligner et svar fra jobindsats' API v3, men mangler 'columns' eller 'rows'", fmt)
+            return fail(file_name, "ligner et svar fra jobindsats' API v3, men mangler 'columns' eller 'rows'", fmt)
         header = [str(c.get("label") or c.get("name") or c.get("id") or "") if isinstance(c, dict) else str(c)
                   for c in cols]
         hint = " ".join(str(doc.get(k, "")) for k in ("table", "tableId", "table_id", "measurement", "id", "name"))
@@ -193,7 +212,7 @@ def read_api(doc: Any, file_name: str, table: str | None = None) -> ReadResult:
         good.append(r)
         lines.append(i)
     if header_row([header]) is None:
-        return _fail(file_name, f"har ikke både en område- og en periodekolonne (kolonner: {', '.join(header)})", fmt)
+        return fail(file_name, f"har ikke både en område- og en periodekolonne (kolonner: {', '.join(header)})", fmt)
     cols_cells = [[r[j] for r in good] for j in range(len(header))]
     t = _Table(header, cols_cells, np.asarray(lines, dtype=np.int64), fmt, hint)
     return _map(t, file_name, table, problems, text_values=False)
@@ -209,8 +228,8 @@ def _map(t: _Table, file_name: str, table: str | None, problems: list[Problem], 
     i_ben = roles.index("benefit") if "benefit" in roles else None
     measures: list[tuple[int, str]] = []
     dims: list[int] = []
-    found: list[tuple[int, int, Problem]] = []
-    more = 0
+    c = Collector(file_name, t.lines)
+    unknown_measure = False
     for j, (h, role) in enumerate(zip(t.header, roles)):
         if role is not None:
             continue
@@ -218,83 +237,65 @@ def _map(t: _Table, file_name: str, table: str | None, problems: list[Problem], 
         if m is not None:
             measures.append((j, m))
         elif _mostly_numbers(t.columns[j]):
-            found.append((1, j, Problem(file_name, None, h, None, "er ikke et kendt mål — kendte mål er fx "
-                                        "'Antal personer', 'Antal fuldtidspersoner' og 'Fuldtidspersoner i pct. "
-                                        "af befolkningen 16-66 år'")))
+            c.add("er ikke et kendt mål — kendte mål er fx 'Antal personer', 'Antal fuldtidspersoner' og "
+                  "'Fuldtidspersoner i pct. af befolkningen 16-66 år'", column=h, order=j)
+            unknown_measure = True
         else:
             dims.append(j)
-    if not measures and not found:
-        found.append((1, 0, Problem(file_name, None, None, None, "har ingen kolonne med et kendt mål (fx 'Antal "
-                                    "fuldtidspersoner')")))
+    if not measures and not unknown_measure:
+        c.add("har ingen kolonne med et kendt mål (fx 'Antal fuldtidspersoner')")
 
     if tid is not None and tid != BENCHMARK_TABLE and taxonomy.benefit_key_for(tid) is None:
-        found.append((1, 0, Problem(file_name, None, None, tid, "er ikke en kendt jobindsats-tabel")))
+        c.add("er ikke en kendt jobindsats-tabel", value=tid)
     elif tid is None and i_ben is None:
         other = [m.group(1).upper() for m in STRICT_ID.finditer(f"{t.hint_text} {file_name}")]
         if other:
-            found.append((1, 0, Problem(file_name, None, None, other[0],
-                                        "er ikke en jobindsats-tabel, beskdash kender — kendte tabeller: "
-                                        + ", ".join(known_tables()))))
+            c.add("er ikke en jobindsats-tabel, beskdash kender — kendte tabeller: " + ", ".join(known_tables()),
+                  value=other[0])
             tid = ""
     table_benefit = taxonomy.benefit_key_for(tid) if tid and tid != BENCHMARK_TABLE else None
     if tid == BENCHMARK_TABLE:
         table_benefit = "offentlig-forsoergelse-i-alt"  # Y30R21 without a group column: all benefits
     if i_ben is None and table_benefit is None and tid != "":
-        found.append((1, 0, Problem(file_name, None, None, None,
-                                    "kan ikke se, hvilken ydelse tallene gælder — filen nævner ingen jobindsats-tabel "
-                                    "(fx Y01A02) og har ingen ydelseskolonne")))
+        c.add("kan ikke se, hvilken ydelse tallene gælder — filen nævner ingen jobindsats-tabel (fx Y01A02) og "
+              "har ingen ydelseskolonne")
     n = len(t.lines)
-
-    def report(mask: np.ndarray, order: int, make) -> None:
-        nonlocal more
-        idx, total = delimited.rows_where(mask)
-        more += total - len(idx)
-        for i in idx:
-            found.append((int(t.lines[i]), order, make(int(i))))
 
     bad = np.zeros(n, dtype=bool)
     for order, j in enumerate(dims):
         codes, uniq = delimited.encode(_text_column(t.columns[j]))
         not_total = delimited.flags([not is_total_label(u) for u in uniq], codes)
-        report(not_total, 10 + order, lambda r, j=j, codes=codes, uniq=uniq: Problem(
-            file_name, int(t.lines[r]), t.header[j], uniq[codes[r]],
-            "er ikke en total — kun 'I alt' kan indlæses for denne dimension"))
-        bad |= not_total
+        bad |= c.rows(not_total, 10 + order, t.header[j], "er ikke en total — kun 'I alt' kan indlæses for denne "
+                      "dimension", delimited.label_of(uniq, codes))
 
     codes, uniq = delimited.encode(_text_column(t.columns[i_area]))
     labels = [u.strip() for u in uniq]
     area_codes = [taxonomy.area_code_for(lab) for lab in labels]
-    skip_u = [c is None and taxonomy.is_not_area(lab) for c, lab in zip(area_codes, labels)]
+    skip_u = [a is None and taxonomy.is_not_area(lab) for a, lab in zip(area_codes, labels)]
     skip = delimited.flags(skip_u, codes)
-    unknown = delimited.flags([c is None and not s for c, s in zip(area_codes, skip_u)], codes)
+    unknown = delimited.flags([a is None and not s for a, s in zip(area_codes, skip_u)], codes)
     hints = {u: taxonomy.closest_area(labels[u]) for u in range(len(labels)) if area_codes[u] is None}
-    report(unknown, 100, lambda r: Problem(
-        file_name, int(t.lines[r]), t.header[i_area], labels[codes[r]],
-        "er ikke en kendt kommune eller et kendt område"
-        + (f" — mente du '{hints[codes[r]]}'?" if hints.get(codes[r]) else "")))
-    bad |= unknown
+    bad |= c.rows(unknown, 100, t.header[i_area], lambda r: "er ikke en kendt kommune eller et kendt område"
+                  + (f" — mente du '{hints[codes[r]]}'?" if hints.get(codes[r]) else ""), lambda r: labels[codes[r]])
     area = delimited.take(area_codes, codes)
     skipped: dict[str, int] = {}
     if skip.any():
         counts = np.bincount(codes[skip], minlength=len(uniq))
-        skipped = {labels[u]: int(c) for u, c in enumerate(counts) if c}
+        skipped = {labels[u]: int(k) for u, k in enumerate(counts) if k}
 
     if i_ben is not None:
         bcodes, buniq = delimited.encode(_text_column(t.columns[i_ben]))
         bkeys = [taxonomy.benefit_key_for(u) for u in buniq]
         unknown_b = delimited.flags([k is None for k in bkeys], bcodes) & ~skip
-        report(unknown_b, 200, lambda r: Problem(file_name, int(t.lines[r]), t.header[i_ben], buniq[bcodes[r]],
-                                                 "er ikke en kendt ydelse"))
-        bad |= unknown_b
+        bad |= c.rows(unknown_b, 200, t.header[i_ben], "er ikke en kendt ydelse", lambda r: buniq[bcodes[r]])
         benefit = delimited.take(bkeys, bcodes)
     else:
         benefit = pa.repeat(table_benefit, n) if table_benefit else pa.nulls(n, pa.string())
 
     pcodes, puniq = delimited.encode(_text_column(t.columns[i_period]))
-    parsed, errors = periods.parse_each(puniq)
+    parsed, errors = parse_observed(puniq)
     bad_p = delimited.flags([e is not None for e in errors], pcodes) & ~skip
-    report(bad_p, 300, lambda r: Problem(file_name, int(t.lines[r]), t.header[i_period], None, errors[pcodes[r]]))
-    bad |= bad_p
+    bad |= c.rows(bad_p, 300, t.header[i_period], lambda r: errors[pcodes[r]] or "")
     period = delimited.take(parsed, pcodes)
 
     tid = tid or None
@@ -304,14 +305,10 @@ def _map(t: _Table, file_name: str, table: str | None, problems: list[Problem], 
         vals, bad_v = _values(t.columns[j], text_values)
         bad_v &= ~skip
         col = t.columns[j]
-        report(bad_v, 400 + order, lambda r, j=j, col=col: Problem(
-            file_name, int(t.lines[r]), t.header[j], _cell_text(col[r]).strip(), "er ikke et tal"))
-        bad |= bad_v
+        bad |= c.rows(bad_v, 400 + order, t.header[j], "er ikke et tal", _cell_of(col))
         parts.append((mkey, t.header[j], vals))
 
-    problems = list(problems)
-    if found or more:
-        problems.extend(delimited.limit_problems(found, file_name, more))
+    problems = c.problems(problems)
     keep = ~bad & ~skip
     mask = pa.array(keep)
     kept = int(keep.sum())
@@ -330,7 +327,7 @@ def _map(t: _Table, file_name: str, table: str | None, problems: list[Problem], 
         f["line"] = t.lines[keep]
         f["value_column"] = col
         frames.append(f)
-    frame = pd.concat(frames, ignore_index=True) if frames else _empty()
+    frame = pd.concat(frames, ignore_index=True) if frames else empty()
     if kept == 0 and not problems:
         problems.append(Problem(file_name, None, None, None, "indeholder ingen rækker med data"))
     label = taxonomy.benefit_label(table_benefit) if table_benefit and tid != BENCHMARK_TABLE else None
@@ -351,6 +348,11 @@ def _cell_text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def _cell_of(col: Any) -> Callable[[int], str]:
+    """A measure column's cell as written, for the messages."""
+    return lambda r: _cell_text(col[r]).strip()
 
 
 def _text_column(col: Any) -> pa.Array:
@@ -406,10 +408,33 @@ def _mostly_numbers(col: Any) -> bool:
     return ok * 2 >= len(vals)
 
 
-def _fail(file_name: str, why: str, fmt: str) -> ReadResult:
-    return ReadResult(_empty(), [Problem(file_name, None, None, None, why)], None, fmt)
+def _sniff_api(u: Upload) -> bool:
+    if u.kind != "json":
+        return False
+    doc = u.doc
+    return (isinstance(doc, list) and bool(doc) and isinstance(doc[0], dict) and "Variables" in doc[0]) or (
+        isinstance(doc, dict) and ("columns" in doc or "rows" in doc))
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source", "ref", "note",
-                                 "line"])
+def _sniff_csv(u: Upload) -> bool:
+    return u.kind == "text" and sniff_csv(u.text.encode("utf-8")) is not None
+
+
+READERS = (
+    register(Reader("jobindsats-xlsx", "jobindsats.dk-download (Excel)",
+                    sniff=lambda u: u.kind == "zip" and "xl/workbook.xml" in _zip_names(u.raw),
+                    read=lambda u, table: read_excel(u.raw, u.name, table), priority=40)),
+    register(Reader("jobindsats-api", "gemt svar fra jobindsats' API (JSON)", sniff=_sniff_api,
+                    read=lambda u, table: read_api(u.doc, u.name, table), priority=40,
+                    variants={"jobindsats-api-v2": "gemt svar fra jobindsats' API v2 (JSON)",
+                              "jobindsats-api-v3": "gemt svar fra jobindsats' API v3 (JSON)"})),
+    register(Reader("jobindsats-csv", "jobindsats.dk-download (CSV)", sniff=_sniff_csv,
+                    read=lambda u, table: read_csv(u.raw, u.name, table), priority=60)),
+)
+
+
+def _zip_names(raw: bytes) -> list[str]:
+    try:
+        return zipfile.ZipFile(io.BytesIO(raw)).namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return []

@@ -12,16 +12,15 @@ import re
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from beskdash import periods, taxonomy
+from beskdash import taxonomy
 from beskdash.exports import EXPORT_COLUMNS
 from beskdash.readers import delimited
-from beskdash.readers.statbank import ReadResult
+from beskdash.readers.base import Reader, ReadResult, Upload, empty, fail, register
 from beskdash.store import SourceMeta
-from beskdash.validate import Problem
+from beskdash.validate import Collector, Problem, parse_observed
 
 MACHINE_NUMBER = r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$"
 SOURCE_KEY = re.compile(r"^[a-z]+:[A-Za-z0-9._-]+$")
@@ -37,18 +36,19 @@ def is_export_json(doc: Any) -> bool:
 
 
 def read_csv(raw: bytes, file_name: str) -> ReadResult:
-    data, _enc = delimited.to_utf8(raw)
-    data = delimited.strip_trailing_blank_lines(data)
+    data, refused = delimited.prepare(raw, file_name)
+    if refused:
+        return ReadResult(empty(), [refused], None, "beskdash-csv")
     d = delimited.load(data, file_name, ",")
     if d.header != EXPORT_COLUMNS:
-        return _fail(file_name, f"har ikke beskdash' eksportkolonner ({','.join(EXPORT_COLUMNS)})", "beskdash-csv")
+        return fail(file_name, f"har ikke beskdash' eksportkolonner ({','.join(EXPORT_COLUMNS)})", "beskdash-csv")
     cols = dict(zip(d.header, d.columns))
     value_text = pc.utf8_trim_whitespace(cols["value"])
-    empty = np.asarray(pc.equal(value_text, "").to_numpy(zero_copy_only=False), dtype=bool)
+    blank = np.asarray(pc.equal(value_text, "").to_numpy(zero_copy_only=False), dtype=bool)
     ok = np.asarray(pc.match_substring_regex(value_text, MACHINE_NUMBER).to_numpy(zero_copy_only=False), dtype=bool)
     nums = pc.cast(pc.if_else(pa.array(ok), value_text, pa.scalar(None, pa.string())), pa.float64())
     values = np.asarray(pc.fill_null(nums, float("nan")).to_numpy(zero_copy_only=False), dtype="float64")
-    return _check(file_name, "beskdash-csv", cols, values, ~ok & ~empty, d.lines, list(d.problems))
+    return _check(file_name, "beskdash-csv", cols, values, ~ok & ~blank, d.lines, list(d.problems))
 
 
 def read_json(doc: Any, file_name: str) -> ReadResult:
@@ -85,22 +85,11 @@ def _check(file_name: str, fmt: str, cols: dict[str, pa.Array], values: np.ndarr
            lines: np.ndarray, problems: list[Problem]) -> ReadResult:
     tax = taxonomy.get()
     n = len(lines)
-    found: list[tuple[int, int, Problem]] = []
-    more = 0
-
-    def report(mask: np.ndarray, order: int, make) -> None:
-        nonlocal more
-        idx, total = delimited.rows_where(mask)
-        more += total - len(idx)
-        for i in idx:
-            found.append((int(lines[i]), order, make(int(i))))
-
+    c = Collector(file_name, lines)
     bad = np.zeros(n, dtype=bool)
     acodes, auniq = delimited.encode(cols["area_code"])
     unknown = delimited.flags([u not in tax.areas for u in auniq], acodes)
-    report(unknown, 0, lambda r: Problem(file_name, int(lines[r]), "area_code", auniq[acodes[r]],
-                                         "er ikke en kendt områdekode"))
-    bad |= unknown
+    bad |= c.rows(unknown, 0, "area_code", "er ikke en kendt områdekode", lambda r: auniq[acodes[r]])
     ncodes, nuniq = delimited.encode(cols["area_name"])
     pair_codes = acodes * (len(nuniq) + 1) + ncodes
     wrong_name = np.zeros(n, dtype=bool)
@@ -108,33 +97,28 @@ def _check(file_name: str, fmt: str, cols: dict[str, pa.Array], values: np.ndarr
         a, nm = auniq[pc_ // (len(nuniq) + 1)], nuniq[pc_ % (len(nuniq) + 1)]
         if a in tax.areas and tax.areas[a].name_da != nm:
             wrong_name |= pair_codes == pc_
-    report(wrong_name, 1, lambda r: Problem(
-        file_name, int(lines[r]), "area_name", nuniq[ncodes[r]],
-        f"passer ikke til områdekoden {auniq[acodes[r]]} ({tax.areas[auniq[acodes[r]]].name_da})"))
-    bad |= wrong_name
-    for order, (col, known, what) in enumerate((("benefit", tax.benefits, "ydelsesnøgle"),
-                                               ("measure", tax.measures, "målnøgle")), start=2):
+    bad |= c.rows(wrong_name, 1, "area_name",
+                  lambda r: f"passer ikke til områdekoden {auniq[acodes[r]]} ({tax.areas[auniq[acodes[r]]].name_da})",
+                  lambda r: nuniq[ncodes[r]])
+    known_keys: tuple[tuple[str, set[str], str], ...] = (("benefit", set(tax.benefits), "ydelsesnøgle"),
+                                                          ("measure", set(tax.measures), "målnøgle"))
+    for order, (col, known, what) in enumerate(known_keys, start=2):
         codes, uniq = delimited.encode(cols[col])
         unknown = delimited.flags([u not in known for u in uniq], codes)
-        report(unknown, order, lambda r, codes=codes, uniq=uniq, col=col, what=what: Problem(
-            file_name, int(lines[r]), col, uniq[codes[r]], f"er ikke en kendt {what} i taxonomy.yaml"))
-        bad |= unknown
+        bad |= c.rows(unknown, order, col, f"er ikke en kendt {what} i taxonomy.yaml",
+                      delimited.label_of(uniq, codes))
     pcodes, puniq = delimited.encode(cols["period"])
-    parsed, errors = periods.parse_each(puniq)
+    parsed, errors = parse_observed(puniq)
     bad_p = delimited.flags([e is not None for e in errors], pcodes)
-    report(bad_p, 4, lambda r: Problem(file_name, int(lines[r]), "period", None, errors[pcodes[r]]))
-    bad |= bad_p
+    bad |= c.rows(bad_p, 4, "period", lambda r: errors[pcodes[r]] or "")
     value_text = cols["value"]
-    report(bad_value, 5, lambda r: Problem(file_name, int(lines[r]), "value", value_text[r].as_py(),
-                                           "er ikke et tal, som beskdash skriver dem (fx 1234 eller 12.5)"))
-    bad |= bad_value
+    bad |= c.rows(bad_value, 5, "value", "er ikke et tal, som beskdash skriver dem (fx 1234 eller 12.5)",
+                  lambda r: value_text[r].as_py())
     scodes, suniq = delimited.encode(cols["source"])
     bad_s = delimited.flags([not SOURCE_KEY.match(u) for u in suniq], scodes)
-    report(bad_s, 6, lambda r: Problem(file_name, int(lines[r]), "source", suniq[scodes[r]],
-                                       "er ikke en kildenøgle som dst:AUK01 eller jobindsats:Y01A02"))
-    bad |= bad_s
-    if found or more:
-        problems.extend(delimited.limit_problems(found, file_name, more))
+    bad |= c.rows(bad_s, 6, "source", "er ikke en kildenøgle som dst:AUK01 eller jobindsats:Y01A02",
+                  lambda r: suniq[scodes[r]])
+    problems = c.problems(problems)
     keep = pa.array(~bad)
     frame = pa.table({
         "area_code": cols["area_code"].filter(keep),
@@ -143,7 +127,7 @@ def _check(file_name: str, fmt: str, cols: dict[str, pa.Array], values: np.ndarr
         "period": delimited.take(parsed, pcodes).filter(keep),
         "value": pa.array(values[~bad], pa.float64()),
         "source": cols["source"].filter(keep),
-    }).to_pandas() if n else _empty()
+    }).to_pandas() if n else empty()
     frame["ref"] = None
     frame["note"] = None
     frame["line"] = lines[~bad] if n else []
@@ -161,10 +145,14 @@ def _source_meta(key: str) -> SourceMeta:
     return SourceMeta(key, title, origin="beskdash-eksport")
 
 
-def _fail(file_name: str, why: str, fmt: str) -> ReadResult:
-    return ReadResult(_empty(), [Problem(file_name, None, None, None, why)], None, fmt)
+def _sniff_json(u: Upload) -> bool:
+    return u.kind == "json" and is_export_json(u.doc)
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source", "ref", "note",
-                                 "line"])
+READERS = (
+    register(Reader("beskdash-csv", "beskdash' egen eksport (CSV)",
+                    sniff=lambda u: u.kind == "text" and is_export_header(u.first_line),
+                    read=lambda u, _table: read_csv(u.raw, u.name), priority=10)),
+    register(Reader("beskdash-json", "beskdash' egen eksport (JSON)", sniff=_sniff_json,
+                    read=lambda u, _table: read_json(u.doc, u.name), priority=10)),
+)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from beskdash import numbers, periods, taxonomy
 from beskdash.store import SourceMeta
-from beskdash.validate import Problem
+from beskdash.validate import Problem, future_period
 
 COLUMNS = ["area_code", "benefit", "measure", "period", "value", "printed", "role", "base_period",
            "seed_file", "seed_section", "note"]
@@ -60,6 +60,10 @@ def read(path: Path, plan_title: str | None = None, publisher: str | None = None
             bad = True
         try:
             period = periods.parse_period(r["period"])
+            future = future_period(period) if role == "observation" else None  # targets are not rows here
+            if future:
+                problems.append(Problem(name, n, "period", r["period"], future))
+                bad = True
         except periods.PeriodError as e:
             problems.append(Problem(name, n, "period", None, str(e)))
             bad = True

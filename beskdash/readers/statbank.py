@@ -7,16 +7,14 @@ Extra dimensions (KØN, ALDER, CIVILSTAND, …) are accepted only at their total
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from beskdash import numbers, periods, taxonomy
 from beskdash.readers import delimited
+from beskdash.readers.base import Reader, ReadResult, Upload, empty, register
 from beskdash.store import SourceMeta
-from beskdash.validate import Problem
+from beskdash.validate import Collector, Problem, parse_observed
 
 TOTAL_LABELS = {"total", "i alt", "alder i alt", "age, total", "køn i alt", "begge køn", "civilstand i alt"}
 AREA_COLS = {"OMRÅDE", "OMRADE", "REGION", "KOMK", "OMR"}
@@ -25,22 +23,6 @@ TIME_COLS = {"TID", "TIME"}
 VALUE_COLS = {"INDHOLD", "CONTENT"}
 LICENCE = "CC BY 4.0"
 ATTRIBUTION = "Kilde: Danmarks Statistik, CC BY 4.0"
-
-
-@dataclass
-class ReadResult:
-    frame: pd.DataFrame  # tidy: area_code, benefit, measure, period, value, source, ref, note, line
-    problems: list[Problem]
-    source: SourceMeta | None
-    fmt: str
-    skipped: dict[str, int] = field(default_factory=dict)  # label → rows skipped (non-areas)
-    columns: dict[str, str] = field(default_factory=lambda: {"period": "TID", "value": "INDHOLD"})  # for messages
-    sources: dict[str, SourceMeta] = field(default_factory=dict)  # when rows carry several sources
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
-    return delimited.decode(raw)
 
 
 def looks_like_statbank(text: str) -> bool:
@@ -55,10 +37,11 @@ def read(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
     Vectorised: the file is split by Arrow and every label, period and number is looked up
     once per distinct value, so a million-row extract reads in about a second.
     """
-    data, _enc = delimited.to_utf8(raw)
-    data = delimited.strip_trailing_blank_lines(data)
+    data, refused = delimited.prepare(raw, file_name)
+    if refused:
+        return ReadResult(empty(), [refused], None, "statbank-csv")
     if not data or data.isspace():
-        return ReadResult(_empty(), [Problem(file_name, None, None, None, "er tom")], None, "statbank-csv")
+        return ReadResult(empty(), [Problem(file_name, None, None, None, "er tom")], None, "statbank-csv")
     d = delimited.load(data, file_name, ";")
     raw_header = d.header
     header = [c.upper() for c in raw_header]
@@ -67,7 +50,7 @@ def read(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
         i_time = next(i for i, c in enumerate(header) if c in TIME_COLS)
         i_val = next(i for i, c in enumerate(header) if c in VALUE_COLS)
     except StopIteration:
-        return ReadResult(_empty(), [Problem(file_name, 1, None, ";".join(raw_header)[:80],
+        return ReadResult(empty(), [Problem(file_name, 1, None, ";".join(raw_header)[:80],
                           "er ikke en StatBank-overskrift (forventer OMRÅDE, TID og INDHOLD)")],
                           None, "statbank-csv")
     i_ben = next((i for i, c in enumerate(header) if c in BENEFIT_COLS), None)
@@ -75,24 +58,14 @@ def read(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
     sample = [[c[j].as_py() for c in d.columns] for j in range(min(49, d.n_rows))]
     danish = _is_danish(sample, i_area, i_time, extra)
     n = d.n_rows
-    found: list[tuple[int, int, Problem]] = []  # (line, column order, problem)
-    more = 0
-
-    def report(mask: np.ndarray, order: int, make) -> None:
-        nonlocal more
-        idx, total = delimited.rows_where(mask)
-        more += total - len(idx)
-        for i in idx:
-            found.append((int(d.lines[i]), order, make(int(i))))
-
+    c = Collector(file_name, d.lines)
     bad = np.zeros(n, dtype=bool)
     for order, i in enumerate(extra):
         codes, uniq = delimited.encode(d.columns[i])
         not_total = delimited.flags([u.strip().casefold() not in TOTAL_LABELS for u in uniq], codes)
-        report(not_total, order, lambda r, i=i, codes=codes, uniq=uniq: Problem(
-            file_name, int(d.lines[r]), raw_header[i], uniq[codes[r]],
-            "er ikke en total — kun 'I alt'/'Total' kan indlæses for denne dimension"))
-        bad |= not_total
+        bad |= c.rows(not_total, order, raw_header[i],
+                      "er ikke en total — kun 'I alt'/'Total' kan indlæses for denne dimension",
+                      delimited.label_of(uniq, codes))
 
     codes, uniq = delimited.encode(d.columns[i_area])
     labels = [u.strip() for u in uniq]
@@ -102,16 +75,14 @@ def read(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
     unknown = delimited.flags([c is None and not s for c, s in zip(area_codes, skip_u)], codes)
     hints: dict[int, str | None] = {}
 
-    def area_problem(r: int) -> Problem:
+    def area_why(r: int) -> str:
         u = int(codes[r])
         if u not in hints:
             hints[u] = taxonomy.closest_area(labels[u])
         hint = hints[u]
-        why = "er ikke en kendt kommune eller et kendt område" + (f" — mente du '{hint}'?" if hint else "")
-        return Problem(file_name, int(d.lines[r]), raw_header[i_area], labels[u], why)
+        return "er ikke en kendt kommune eller et kendt område" + (f" — mente du '{hint}'?" if hint else "")
 
-    report(unknown, 100, area_problem)
-    bad |= unknown
+    bad |= c.rows(unknown, 100, raw_header[i_area], area_why, lambda r: labels[codes[r]])
     area = delimited.take(area_codes, codes)
     skipped: dict[str, int] = {}
     if skip.any():
@@ -122,33 +93,25 @@ def read(raw: bytes, file_name: str, table: str | None = None) -> ReadResult:
         bcodes, buniq = delimited.encode(d.columns[i_ben])
         bkeys = [taxonomy.benefit_key_for(u) for u in buniq]
         unknown_b = delimited.flags([k is None for k in bkeys], bcodes) & ~skip
-        report(unknown_b, 200, lambda r: Problem(file_name, int(d.lines[r]), raw_header[i_ben],
-                                                 buniq[bcodes[r]], "er ikke en kendt ydelsestype"))
-        bad |= unknown_b
+        bad |= c.rows(unknown_b, 200, raw_header[i_ben], "er ikke en kendt ydelsestype", lambda r: buniq[bcodes[r]])
         benefit = delimited.take(bkeys, bcodes)
     else:
         benefit = pa.repeat("befolkning", n)
 
     pcodes, puniq = delimited.encode(d.columns[i_time])
-    parsed, errors = periods.parse_each(puniq)
+    parsed, errors = parse_observed(puniq)
     bad_p = delimited.flags([e is not None for e in errors], pcodes) & ~skip
-    report(bad_p, 300, lambda r: Problem(file_name, int(d.lines[r]), raw_header[i_time], None,
-                                         errors[pcodes[r]]))
-    bad |= bad_p
+    bad |= c.rows(bad_p, 300, raw_header[i_time], lambda r: errors[pcodes[r]] or "")
     period = delimited.take(parsed, pcodes)
-    kept_periods = np.unique(pcodes[~bad & ~skip]) if n else []
-    period_kinds = {periods.kind(parsed[u]) for u in kept_periods if parsed[u] is not None}
+    kept_periods: list[int] = np.unique(pcodes[~bad & ~skip]).tolist() if n else []
+    period_kinds = {periods.kind(p) for u in kept_periods if (p := parsed[u]) is not None}
 
     vals, bad_v, _sup = numbers.parse_column(d.columns[i_val], "da" if danish else "en")
     bad_v &= ~skip
     val_col = d.columns[i_val]
-    report(bad_v, 400, lambda r: Problem(file_name, int(d.lines[r]), raw_header[i_val],
-                                         val_col[r].as_py().strip(), "er ikke et tal"))
-    bad |= bad_v
+    bad |= c.rows(bad_v, 400, raw_header[i_val], "er ikke et tal", lambda r: val_col[r].as_py().strip())
 
-    problems = list(d.problems)
-    if found or more:
-        problems.extend(delimited.limit_problems(found, file_name, more))
+    problems = c.problems(d.problems)
     keep = ~bad & ~skip
     name = table.upper() if table else _detect_table(i_ben is not None, period_kinds)
     measure = "personer" if i_ben is None else "fuldtidspersoner"
@@ -199,5 +162,21 @@ def _detect_table(has_benefit: bool, kinds: set[str]) -> str:
     return "FOLK1AM" if kinds == {"month"} else "FOLK1A"
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=["area_code", "benefit", "measure", "period", "value", "source", "ref", "note", "line"])
+def _refuse(u: Upload) -> str | None:
+    """A StatBank header separated by another character than `;`."""
+    up = u.first_line.upper()
+    if u.kind != "text" or not (any(c in up for c in VALUE_COLS) and any(c in up for c in TIME_COLS)):
+        return None
+    sep = "komma" if "," in u.first_line else "tabulator" if "\t" in u.first_line else "et andet tegn end semikolon"
+    return (f"ligner et StatBank-udtræk, men er skilt med {sep} — StatBank-udtræk skal være semikolonseparerede "
+            "(;); eksportér igen som CSV (semikolonsepareret)")
+
+
+READER = register(Reader(
+    "statbank-csv", "StatBank-udtræk (CSV)",
+    sniff=lambda u: u.kind == "text" and looks_like_statbank(u.first_line),
+    read=lambda u, table: read(u.raw, u.name, table),
+    priority=30, refuse=_refuse,
+    variants={"statbank-csv-en": "StatBank-udtræk (CSV, engelske etiketter)",
+              "statbank-csv-da": "StatBank-udtræk (CSV, danske etiketter)"},
+))

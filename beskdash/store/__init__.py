@@ -7,6 +7,7 @@ from beskdash.store.core import (
     TIDY,
     Batch,
     Diff,
+    ImportBusy,
     ImportResult,
     SourceMeta,
     Store,
@@ -14,5 +15,5 @@ from beskdash.store.core import (
     UndoError,
 )
 
-__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportResult", "SourceMeta", "Store", "StoreBusy",
-           "UndoError"]
+__all__ = ["FAULT_ENV", "KEY", "TIDY", "Batch", "Diff", "ImportBusy", "ImportResult", "SourceMeta", "Store",
+           "StoreBusy", "UndoError"]

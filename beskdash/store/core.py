@@ -8,6 +8,7 @@ failed statement would silently roll back).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import threading
@@ -63,6 +64,12 @@ CREATE TABLE IF NOT EXISTS published_changes (
     measure VARCHAR NOT NULL, period VARCHAR NOT NULL, base_period VARCHAR NOT NULL,
     value DOUBLE NOT NULL, printed VARCHAR NOT NULL, seed_file VARCHAR NOT NULL,
     seed_section VARCHAR NOT NULL, note VARCHAR);
+-- The audit log: who did what, when (logins, failed logins, imports, undos, own figures, plan versions).
+-- Written in the same transaction as the change it records, so the log never claims what did not happen.
+CREATE SEQUENCE IF NOT EXISTS event_ids START 1;
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'), happened_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL,
+    action VARCHAR NOT NULL, detail VARCHAR NOT NULL DEFAULT '', import_id INTEGER);
 """
 
 # --- own figures: schema -------------------------------------------------------------------------
@@ -97,6 +104,14 @@ def _fault(point: str) -> None:
 
 class StoreBusy(RuntimeError):
     """Another process holds the database file; the message is Danish."""
+
+
+class ImportBusy(StoreBusy):
+    """Another import (or undo) is being written; the message is Danish. Raised at once, never waited for."""
+
+
+IMPORT_BUSY = ("En anden import er i gang og skrives til databasen lige nu. Vent, til den er færdig, og se "
+               "forhåndsvisningen igen, før du bekræfter.")
 
 
 class UndoError(RuntimeError):
@@ -167,6 +182,9 @@ class Store(Reads):
         self.path = Path(path)
         self.read_only = read_only
         self._write_lock = threading.Lock()
+        self._import_lock = threading.RLock()  # one import or undo at a time in this process
+        self._import_depth = 0
+        self._import_file: int | None = None
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -209,6 +227,41 @@ class Store(Reads):
                 cur.execute("COMMIT")
             finally:
                 cur.close()
+
+    @contextmanager
+    def import_lock(self) -> Iterator[None]:
+        """Hold the right to write an import or undo, or raise ImportBusy at once.
+
+        Within a process, a second analyst's confirmation would otherwise queue behind the write lock
+        for as long as the first import takes; across processes (the CLI beside a writer that has the
+        file open read-only, say) an advisory lock on `<db>.import.lock` does the same. Re-entrant, so
+        a caller may check the data version under the lock and then apply.
+        """
+        if not self._import_lock.acquire(blocking=False):
+            raise ImportBusy(IMPORT_BUSY)
+        try:
+            if self._import_depth == 0:
+                self._import_file = _lock_file(self.path.with_name(self.path.name + ".import.lock"))
+            self._import_depth += 1
+            try:
+                yield
+            finally:
+                self._import_depth -= 1
+                if self._import_depth == 0 and self._import_file is not None:
+                    os.close(self._import_file)  # closing releases the flock
+                    self._import_file = None
+        finally:
+            self._import_lock.release()
+
+    def log_event(self, username: str, action: str, detail: str = "") -> None:
+        """Record an action that changes no data (a login, a failed login, a logout) in the audit log.
+
+        A read-only store (a replica) records nothing: its pages need no login.
+        """
+        if self.read_only:
+            return
+        with self.transaction() as cur:
+            _event(cur, username, action, detail)
 
     def _sync_taxonomy(self) -> None:
         """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
@@ -299,9 +352,14 @@ class Store(Reads):
 
         Nothing is recorded for a file that changes nothing. With `replace_source`, rows of
         the same source written by earlier builds and absent from the frame are removed.
+        Raises ImportBusy while another import is being written.
         """
-        with self.transaction() as cur:
+        with self.import_lock(), self.transaction() as cur:
             results = [self._apply(cur, b, username) for b in batches]
+            for b, r in zip(batches, results):
+                if r.import_id is not None:
+                    _event(cur, username, "import", f"{b.file_name}: {r.diff.new} nye, {r.diff.changed} ændrede, "
+                           f"{r.diff.removed} fjernede", r.import_id)
             if _fail_after_observations:  # fault-injection hook for the tests
                 raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
             _fault("before-commit")
@@ -379,9 +437,9 @@ class Store(Reads):
         cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
-    def undo(self, import_id: int) -> int:
-        """Restore exactly what import `import_id` replaced; returns rows restored."""
-        with self.transaction() as cur:
+    def undo(self, import_id: int, username: str = "ukendt") -> int:
+        """Restore exactly what import `import_id` replaced; returns rows restored. `username`: who undid it."""
+        with self.import_lock(), self.transaction() as cur:
             row = cur.execute("SELECT undone_at FROM imports WHERE id = ?", [import_id]).fetchone()
             if row is None:
                 raise UndoError(f"Import {import_id} findes ikke.")
@@ -433,6 +491,7 @@ class Store(Reads):
             n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
             n += _undo_goal_figures(cur, import_id)
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
+            _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
             return int(n)
 
     # --- own figures: writes ----------------------------------------------------------------
@@ -520,6 +579,22 @@ class Store(Reads):
                 cur.close()
         os.replace(tmp, dst)
         return dst
+
+
+def _lock_file(path: Path) -> int:
+    """An exclusive advisory lock on `path`, taken without waiting; ImportBusy if another process holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ImportBusy(IMPORT_BUSY) from None
+    return fd
+
+def _event(cur: duckdb.DuckDBPyConnection, username: str, action: str, detail: str = "",
+           import_id: int | None = None) -> None:
+    cur.execute("INSERT INTO events (happened_at, username, action, detail, import_id) VALUES (?, ?, ?, ?, ?)",
+                [datetime.now(), username, action, detail, import_id])
 
 
 def _prepare(frame: pd.DataFrame) -> pa.Table:

@@ -76,6 +76,103 @@ class Reads:
             return self.query("SELECT * FROM published_changes WHERE plan = ? ORDER BY ALL", [plan])
         return self.query("SELECT * FROM published_changes ORDER BY ALL")
 
+    def latest_per_benefit(self, area_code: str, national_code: str) -> pd.DataFrame:
+        """One row per (benefit, measure, source): the newest non-empty value for `area_code`, and
+        `national_code`'s value for the same benefit, measure, period and source (NULL where it has none).
+
+        Columns: benefit, measure, period, value, national_value, source, source_title, ref, note; unordered.
+        """
+        return self.query(
+            """
+            WITH latest AS (
+                SELECT *, row_number() OVER (PARTITION BY benefit, measure, source
+                                             ORDER BY period_end DESC, period_kind) AS rn
+                FROM observations WHERE area_code = ? AND value IS NOT NULL
+            )
+            SELECT l.benefit, l.measure, l.period, l.value, n.value AS national_value, l.source,
+                   s.title AS source_title, l.ref, l.note
+            FROM latest l
+            LEFT JOIN observations n ON n.area_code = ? AND n.benefit = l.benefit
+                 AND n.measure = l.measure AND n.period = l.period AND n.source = l.source
+            JOIN sources s ON s.key = l.source
+            WHERE l.rn = 1
+            """,
+            [area_code, national_code],
+        )
+
+    def active_imports_with_sha(self, sha256: str) -> list[int]:
+        """Ids of the imports not undone that read a file with this SHA-256, newest first."""
+        df = self.query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC", [sha256])
+        return [int(i) for i in df["id"]]
+
+    def import_user(self, import_id: int) -> str | None:
+        """Who made import `import_id` (`build` for the shipped database); None if there is no such import."""
+        df = self.query("SELECT username FROM imports WHERE id = ?", [import_id])
+        return str(df["username"].iloc[0]) if len(df) and df["username"].iloc[0] is not None else None
+
+    def count_observations(self) -> int:
+        df = self.query("SELECT count(*) AS n FROM observations")
+        return int(df["n"].iloc[0])
+
+    # --- comparison ---
+
+    def coverage(self, areas: list[str] | None = None) -> pd.DataFrame:
+        """What can be compared: one row per benefit, measure, period kind and period, with how many
+        of `areas` (or of all areas) have a value. Population counts (befolkning × personer) are the
+        comparison's denominators and are not listed.
+
+        Columns: benefit, measure, period_kind, period, period_end, n_areas.
+        """
+        where, params = ["value IS NOT NULL", "NOT (benefit = 'befolkning' AND measure = 'personer')"], []
+        if areas:
+            where.append(f"area_code IN ({', '.join('?' * len(areas))})")
+            params.extend(areas)
+        return self.query(
+            f"""
+            SELECT benefit, measure, period_kind, period, any_value(period_end) AS period_end,
+                   count(DISTINCT area_code) AS n_areas
+            FROM observations WHERE {" AND ".join(where)}
+            GROUP BY benefit, measure, period_kind, period
+            ORDER BY benefit, measure, period_kind, period_end
+            """,
+            params,
+        )
+
+    # --- audit ---
+
+    def other_source_values(self) -> pd.DataFrame:
+        """Each plan figure beside every other source's value for the same area, benefit, measure and period
+        (another plan only once per pair): what the audit's `kilde-mod-plan` compares."""
+        return self.query(
+            """
+            SELECT p.area_code, p.benefit, p.measure, p.period, p.source AS plan_source, p.value AS plan_value,
+                   p.ref AS plan_ref, o.source AS other_source, o.value AS other_value
+            FROM observations p JOIN observations o
+              ON o.area_code = p.area_code AND o.benefit = p.benefit AND o.measure = p.measure
+             AND o.period = p.period AND o.source <> p.source
+            WHERE p.source LIKE 'plan:%' AND (o.source NOT LIKE 'plan:%' OR o.source > p.source)
+              AND p.value IS NOT NULL AND o.value IS NOT NULL
+            ORDER BY ALL
+            """
+        )
+
+    # --- audit log ---
+
+    def events(self, username: str | None = None, actions: list[str] | None = None,
+               limit: int | None = None) -> pd.DataFrame:
+        """The audit log, newest first: id, happened_at, username, action, detail, import_id."""
+        where, params = [], []
+        if username:
+            where.append("username = ?")
+            params.append(username)
+        if actions:
+            where.append(f"action IN ({', '.join('?' * len(actions))})")
+            params.extend(actions)
+        sql = ("SELECT id, happened_at, username, action, detail, import_id FROM events"
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
+               + (f" LIMIT {int(limit)}" if limit else ""))
+        return self.query(sql, params)
+
     # --- own figures ---
 
     def goal_figures(self, plan: str | None = None) -> pd.DataFrame:

@@ -7,8 +7,11 @@ from __future__ import annotations
 import math
 import re
 
-from beskdash import fmt, taxonomy
-from beskdash.compare import Comparison, Ranking, join_da, year_before
+import pandas as pd
+
+from beskdash import fmt, periods, taxonomy
+from beskdash.compare import Comparison, Ranking
+from beskdash.fmt import join_da, lower_first
 
 # A benefit label that names people ("Nettoledige kontanthjælpsmodtagere") is counted as it is;
 # one that names a benefit ("Kontanthjælp") is counted as "fuldtidspersoner på kontanthjælp".
@@ -20,14 +23,9 @@ _SHARE = ("en lavere andel end", "en højere andel end", "samme andel som")
 _LEVEL = ("lavere end", "højere end", "det samme som")
 
 
-def _lower_first(s: str) -> str:
-    """`Kontanthjælp` → `kontanthjælp`; `SU-modtagere` keeps its capitals."""
-    return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
-
-
 def _counted(comp: Comparison) -> str:
     """What is counted: `nettoledige kontanthjælpsmodtagere`, `fuldtidspersoner på kontanthjælp`."""
-    label = _lower_first(comp.benefit_label)
+    label = lower_first(comp.benefit_label)
     if len(comp.benefits) == 1 and _PEOPLE.search(label):
         return label
     return f"{taxonomy.measure(comp.measure).unit_da} på {label}"
@@ -38,7 +36,7 @@ def _share_of(comp: Comparison) -> str:
     m = taxonomy.measure(comp.measure)
     whole = "hele befolkningen" if comp.scale == "popshare" else (
         m.da.removeprefix("Andel af ") if m.da.startswith("Andel af ") else "gruppen")
-    label = _lower_first(comp.benefit_label)
+    label = lower_first(comp.benefit_label)
     link = "som" if len(comp.benefits) == 1 and _PEOPLE.search(label) else "på"
     return f"af {whole} {link} {label}"
 
@@ -95,18 +93,19 @@ def sentence(comp: Comparison, period: str | None = None) -> str:
     elif comp.view == "yoy":
         per = " pr. 1.000 indbyggere" if comp.scale == "per1000" else ""
         what = f"andelen {_share_of(comp)}" if comp.is_share else f"antallet af {_counted(comp)}{per}"
-        head = f"I {name} ændrede {what} sig med {comp.format(v)} fra {fmt.period(year_before(period))} til {when}"
+        before = fmt.period(periods.year_before(period))
+        head = f"I {name} ændrede {what} sig med {comp.format(v)} fra {before} til {when}"
         words = _LEVEL
     elif comp.is_share:
         head = f"{name} havde {comp.format(v)} {_share_of(comp)} i {when}"
         words = _SHARE
-    elif comp.measure in ("fuldtidspersoner", "personer"):
+    elif taxonomy.is_count(comp.measure):
         per = " pr. 1.000 indbyggere" if comp.scale == "per1000" else ""
         head = f"{name} havde {comp.format(v)} {_counted(comp)}{per} i {when}"
         words = _FEWER
     else:
         m = taxonomy.measure(comp.measure)
-        head = f"For {name} var {_lower_first(m.da)} for {_lower_first(comp.benefit_label)} {comp.format(v)} i {when}"
+        head = f"For {name} var {lower_first(m.da)} for {lower_first(comp.benefit_label)} {comp.format(v)} i {when}"
         words = _LEVEL
     text = head
     if items:
@@ -128,8 +127,8 @@ def ranking_sentence(r: Ranking, code: str) -> str:
     n = int(f["value"].notna().sum())
     rank = int(row["rank"].iloc[0])
     value = r.format(float(row["value"].iloc[0]))
-    if not (taxonomy.measure(r.measure).share or r.scale == "popshare"):
-        value += " " + _lower_first(r.unit)
+    if not r.is_share:
+        value += " " + lower_first(r.unit)
     return (f"{name} var nr. {rank} af {n} kommuner i {fmt.period(r.period)} ({value}), "
             f"i den {row['third'].iloc[0]} tredjedel.")
 
@@ -166,7 +165,7 @@ def ranking_lead(r: Ranking) -> str:
     first = f[f["rank"] == f["rank"].min()]
     last = f[f["rank"] == f["rank"].max()]
 
-    def names(rows: object) -> str:
+    def names(rows: pd.DataFrame) -> str:
         return join_da(list(rows["area_name"])) + f" ({r.format(float(rows['value'].iloc[0]))})"
 
     what = "lavest" if r.lower_is_better else "højest"

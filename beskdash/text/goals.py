@@ -1,24 +1,22 @@
 """Danish sentences about goals: the target, the gap, the status reason, the rule, the missing extract.
 
-The numbers come from the target engine (`beskdash.goals`); this module only words them.
+The numbers, the status and the reason code come from the target engine (`beskdash.goals`); this module
+only words them. HTML badges and page links are in `beskdash.markup`.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from beskdash import fmt, taxonomy
+from beskdash.compare import join_da
+from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Reason, plans
 from beskdash.periods import end_month, kind, year
+from beskdash.plans import Goal, Plan
+from beskdash.status import Status
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from beskdash.goals import GoalDetail, GoalResult, Projection
-    from beskdash.plans import Goal, Plan, Ref
-
-STATUS_ICONS = {"nået": "✔", "på vej": "➚", "ikke på vej": "✖", "kan ikke vurderes": "?"}
 KIND_LABELS = {"target": "mål", "indicator": "indikator", "qualitative": "kvalitativt mål"}
 _PERIODICITY = {"month": "månedlige", "quarter": "kvartalsvise", "year": "årlige", "mat": "løbende årlige"}
 _JOBINDSATS_CODE = re.compile(r"^(Y\d\dA\d\d|PTVA\d\d)$")
@@ -30,14 +28,9 @@ def plan_label(plan: Plan) -> str:
     return f"{taxonomy.area_name(plan.municipality)}: {plan.title}"
 
 
-def unit_of(goal: Goal) -> str:
-    """The unit a goal is measured in: the series' measure, or the named indicator's unit."""
-    ind = goal.indicator
-    if ind is None:
-        return ""
-    if ind.series is not None:
-        return taxonomy.measure(ind.series.measure).unit_da
-    return "%" if ind.named.unit.strip().lower() in ("pct.", "pct", "%", "procent") else ind.named.unit
+def plan_choices() -> list[tuple[str, str]]:
+    """(id, "Kommune: titel") for every plan, for pickers."""
+    return [(pid, plan_label(p)) for pid, p in plans().items()]
 
 
 def value(v: float | None, unit: str) -> str:
@@ -91,43 +84,59 @@ def target_text(goal: Goal, target: float | None, baseline: float | None, unit: 
     return text
 
 
+def target_of(r: GoalResult) -> str:
+    """A result's target as Danish text, e.g. `≤ 288 fuldtidspersoner` (`target_text` of its goal)."""
+    if r.kind == "qualitative":
+        return target_text(r.goal, None, None, r.unit)
+    return target_text(r.goal, r.target, r.baseline, r.unit, r.baseline_period)
+
+
 # --- Status and reasons ----------------------------------------------------------------------
 
-def status_label(status: str) -> str:
-    """Icon and word: the status never rests on colour alone."""
-    return f"{STATUS_ICONS[status]} {status}"
+def reason(r: GoalResult) -> str:
+    """The engine's reason code and numbers as one Danish line."""
+    code, g, unit = r.reason, r.goal, r.unit
+    if code is Reason.QUALITATIVE:
+        return "kvalitativt mål: planen sætter intet tal, så det følges op i tekst"
+    if code is Reason.NO_TARGET:
+        if g.unpublished_target is not None:
+            text = f"planen offentliggør ikke målet («{g.unpublished_target.quote}»)"
+        else:
+            text = "planen sætter intet mål for indikatoren; den følges uden målværdi"
+        if r.latest is not None:
+            text += f"; seneste værdi {value(r.latest, unit)} ({fmt.period(r.latest_period)})"
+        return text
+    if code is Reason.NO_SERIES and g.indicator is not None:
+        source = g.indicator.named.source
+        where = f" (kilde ifølge planen: {source})" if source else ""
+        return f"mangler data: «{g.indicator.named.name}» findes endnu ikke som dataserie{where}"
+    if code is Reason.MISSING_AFTER and r.after is not None:
+        return _missing_after(r.after, r.suppressed, r.incomplete, r.needs_baseline)
+    if code is Reason.MISSING_BASELINE:
+        if r.baseline_period is None:
+            return "mangler et udgangspunkt: planen angiver intet, og data har ingen værdi før planåret"
+        return (f"mangler niveauet i {fmt.period(r.baseline_period)}, som målet regnes fra: det er hverken trykt "
+                "i planen eller i data")
+    if code is Reason.TOO_FEW_POINTS:
+        return (f"for få {_PERIODICITY.get(r.series_kind or '', '')} værdier til en fremskrivning "
+                f"({r.trend_values} af mindst {MIN_TREND_POINTS})")
+    if r.latest is None or r.deadline is None:
+        raise ValueError(f"{r.goal_id}: {code} without a latest value and a deadline")
+    latest, target = f"seneste værdi {value(r.latest, unit)} ({fmt.period(r.latest_period)})", target_of(r)
+    if code is Reason.MET:
+        return f"{latest} opfylder målet {target}"
+    if code is Reason.DEADLINE_PASSED:
+        return f"fristen ({fmt.period(r.deadline)}) er nået, og {latest} opfylder ikke målet {target}"
+    p = r.projection
+    if p is None:
+        raise ValueError(f"{r.goal_id}: {code} without a projection")
+    verdict = "opfylder" if code is Reason.PROJECTED_MET else "ikke opfylder"
+    return (f"tendensen fremskrevet til {fmt.period(r.deadline)} giver {value(p.deadline_value, unit)}, som "
+            f"{verdict} målet {target} (mindste kvadraters metode over de seneste {p.n_points} "
+            f"{_PERIODICITY.get(p.kind, '')} værdier, {fmt.period(p.first_period)}–{fmt.period(p.last_period)})")
 
 
-def status_badge(status: str) -> str:
-    """The status as an HTML badge: icon + word on the status colour (dark text for contrast)."""
-    from beskdash.charts import STATUS_COLOURS
-
-    return (f'<span class="maal-status" style="background:{STATUS_COLOURS[status]};color:#000;'
-            f'padding:0.1em 0.5em;border-radius:0.4em;font-weight:600;white-space:nowrap">'
-            f"{html.escape(status_label(status))}</span>")
-
-
-def reason_qualitative() -> str:
-    return "kvalitativt mål: planen sætter intet tal, så det følges op i tekst"
-
-
-def reason_no_target(unpublished: Ref | None, latest: float | None = None, latest_period: str | None = None,
-                     unit: str = "") -> str:
-    if unpublished is not None:
-        text = f"planen offentliggør ikke målet («{unpublished.quote}»)"
-    else:
-        text = "planen sætter intet mål for indikatoren; den følges uden målværdi"
-    if latest is not None:
-        text += f"; seneste værdi {value(latest, unit)} ({fmt.period(latest_period)})"
-    return text
-
-
-def reason_no_series(name: str, source: str | None) -> str:
-    where = f" (kilde ifølge planen: {source})" if source else ""
-    return f"mangler data: «{name}» findes endnu ikke som dataserie{where}"
-
-
-def reason_missing_after(after: str, suppressed: int = 0, incomplete: int = 0, baseline_missing: bool = False) -> str:
+def _missing_after(after: str, suppressed: int = 0, incomplete: int = 0, baseline_missing: bool = False) -> str:
     text = f"mangler data efter {fmt.period(after)}"
     notes = []
     if suppressed:
@@ -140,41 +149,6 @@ def reason_missing_after(after: str, suppressed: int = 0, incomplete: int = 0, b
     if baseline_missing:
         text += f", og niveauet i {fmt.period(after)}, som målet regnes fra, er hverken trykt i planen eller i data"
     return text
-
-
-def reason_missing_baseline(period: str | None) -> str:
-    if period is None:
-        return "mangler et udgangspunkt: planen angiver intet, og data har ingen værdi før planåret"
-    return f"mangler niveauet i {fmt.period(period)}, som målet regnes fra: det er hverken trykt i planen eller i data"
-
-
-def reason_met(latest: float, period: str, target: str, unit: str) -> str:
-    return f"seneste værdi {value(latest, unit)} ({fmt.period(period)}) opfylder målet {target}"
-
-
-def reason_deadline_passed(latest: float, period: str, target: str, deadline: str, unit: str) -> str:
-    return (f"fristen ({fmt.period(deadline)}) er nået, og seneste værdi {value(latest, unit)} "
-            f"({fmt.period(period)}) opfylder ikke målet {target}")
-
-
-def reason_too_few_points(n: int, periodicity: str) -> str:
-    from beskdash.goals import MIN_TREND_POINTS
-
-    return (f"for få {_PERIODICITY.get(periodicity, '')} værdier til en fremskrivning "
-            f"({n} af mindst {MIN_TREND_POINTS})")
-
-
-def reason_projection(on_track: bool, proj: Projection, deadline: str, target: str, unit: str) -> str:
-    verdict = "opfylder" if on_track else "ikke opfylder"
-    return (f"tendensen fremskrevet til {fmt.period(deadline)} giver {value(proj.deadline_value, unit)}, som "
-            f"{verdict} målet {target} (mindste kvadraters metode over de seneste {proj.n_points} "
-            f"{_PERIODICITY.get(proj.kind, '')} værdier, {fmt.period(proj.first_period)}–"
-            f"{fmt.period(proj.last_period)})")
-
-
-def status_sentence(r: GoalResult) -> str:
-    """`kan ikke vurderes: mangler data efter 2019`."""
-    return f"{r.status}: {r.reason}"
 
 
 # --- The gap ------------------------------------------------------------------------------
@@ -237,14 +211,18 @@ def _jobindsats_code(benefit_key: str) -> str | None:
     return next((lab for lab in b.labels if _JOBINDSATS_CODE.match(lab)), None)
 
 
-def extract_hint(plan: Plan, goal: Goal, after: str, need_baseline: bool = False) -> str:
+def missing_hint(r: GoalResult) -> str | None:
     """The extract that would let the engine judge the goal, e.g.
-    `jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022`."""
-    start = year(after) if need_baseline else (end_month(after) + 1) // 12
-    stop = year(goal.target.deadline) if goal.target else plan.year
+    `jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022`; None when
+    the engine needs none."""
+    if not r.needs_extract or r.after is None:
+        return None
+    goal, after = r.goal, r.after
+    start = year(after) if r.needs_baseline else (end_month(after) + 1) // 12
+    stop = year(goal.target.deadline) if goal.target else r.plan_year
     years = str(stop) if stop <= start else f"{start}–{stop}"
     ind = goal.indicator
-    area = taxonomy.area_name(plan.municipality)
+    area = taxonomy.area_name(r.municipality)
     if ind is None:
         return ""
     if ind.series is not None:
@@ -270,8 +248,6 @@ def extract_hint(plan: Plan, goal: Goal, after: str, need_baseline: bool = False
 
 def rule_text() -> list[str]:
     """The engine's one rule, as the pages and the report state it."""
-    from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS
-
     return [
         "Udgangspunktet er det tal, planen trykker. Nævner planen kun perioden, bruges værdien i data for "
         "netop den periode. Et mål, der kun angiver en retning uden udgangspunkt, måles mod den seneste "
@@ -303,7 +279,7 @@ def goal_rule(r: GoalResult) -> str:
                 else "niveauet før planåret")
         text = f"Målet er nået, når værdien er {'lavere' if down else 'højere'} end {base} ({dl})."
     else:
-        text = f"Målet er nået, når værdien er {r.target_text} ({dl})."
+        text = f"Målet er nået, når værdien er {target_of(r)} ({dl})."
     if r.projection is not None:
         text += (f" Indtil fristen afgør en fremskrivning af de seneste {r.projection.n_points} "
                  f"{_PERIODICITY.get(r.projection.kind, '')} værdier, om målet er på vej.")
@@ -312,26 +288,42 @@ def goal_rule(r: GoalResult) -> str:
 
 def summary(results: list[GoalResult]) -> str:
     """`14 mål: 1 nået, 0 på vej, 1 ikke på vej, 12 kan ikke vurderes.`"""
-    from beskdash.goals import STATUSES
-
-    counts = {s: sum(r.status == s for r in results) for s in STATUSES}
+    counts = {s: sum(r.status == s for r in results) for s in Status}
     return f"{len(results)} mål: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + "."
+
+
+COLUMNS = ["plan", "goal_id", "title", "kind", "unit", "baseline", "baseline_period", "target", "deadline",
+           "latest", "latest_period", "gap", "status", "reason"]
+
+
+def result_row(r: GoalResult) -> dict:
+    """The CLI's columns (JSON keys), in order: the engine's numbers, the status word and the sentences."""
+    def rounded(v: float | None) -> float | None:
+        return None if v is None else round(v, 4)
+
+    return {
+        "plan": r.plan, "goal_id": r.goal_id, "title": r.title, "kind": r.kind,
+        "unit": r.unit, "baseline": r.baseline, "baseline_period": r.baseline_period,
+        "target": r.target, "deadline": r.deadline, "latest": r.latest,
+        "latest_period": r.latest_period, "gap": rounded(r.gap), "status": r.status.word,
+        "reason": reason(r), "target_text": target_of(r), "gap_pct": rounded(r.gap_pct),
+        "baseline_from": r.baseline_from, "focus_area": r.focus_area, "direction": r.direction,
+        "sources": list(r.sources), "missing": missing_hint(r),
+    }
 
 
 def text_table(results: list[GoalResult], title_width: int = 48) -> str:
     """The goals as a plain-text table for the terminal, Danish numbers, the reason last."""
-    import pandas as pd
-
     def short(t: str) -> str:
         return t if len(t) <= title_width else t[: title_width - 1] + "…"
 
     df = pd.DataFrame([{
         "plan": r.plan, "goal_id": r.goal_id, "title": short(r.title), "kind": KIND_LABELS[r.kind],
         "unit": r.unit, "baseline": value(r.baseline, r.unit) if r.baseline is not None else "–",
-        "baseline_period": fmt.period(r.baseline_period), "target": r.target_text,
+        "baseline_period": fmt.period(r.baseline_period), "target": target_of(r),
         "deadline": fmt.period(r.deadline), "latest": value(r.latest, r.unit) if r.latest is not None else "–",
-        "latest_period": fmt.period(r.latest_period), "gap": _gap_short(r), "status": status_label(r.status),
-        "reason": r.reason,
+        "latest_period": fmt.period(r.latest_period), "gap": _gap_short(r), "status": r.status.label,
+        "reason": reason(r),
     } for r in results])
     if df.empty:
         return "Ingen mål.\n"
@@ -349,27 +341,7 @@ def _gap_short(r: GoalResult) -> str:
     return fmt.signed(r.gap, 0 if float(r.gap).is_integer() else 1)
 
 
-# --- Page helpers: safe text, links, chart descriptions -----------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
-
-
-def escape_md(text: str) -> str:
-    """Plan wording shown as Markdown exactly as written (no `$…$` maths, no stray emphasis)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def status_html(r: GoalResult) -> str:
-    """Badge (icon + word + colour) followed by the one-line reason."""
-    return f"{status_badge(r.status)} {escape_md(html.escape(r.reason))}"
-
-
-def detail_link(r: GoalResult) -> str:
-    """Relative link to the goal's detail page, with its state in the query string."""
-    from urllib.parse import urlencode
-
-    return "maal?" + urlencode({"plan": r.plan, "maal": r.goal_id})
-
+# --- Chart descriptions ---------------------------------------------------------------------
 
 def reference_label(r: GoalResult) -> str:
     """What the black mark is: the target, or for a direction the level to get below/above."""
@@ -378,18 +350,13 @@ def reference_label(r: GoalResult) -> str:
     return "Skal under" if r.direction == "decrease" else "Skal over"
 
 
-def detail_link_html(r: GoalResult) -> str:
-    """The link to the detail page, opened in the same tab (a Markdown link would open a new one)."""
-    return f'<a href="{html.escape(detail_link(r))}" target="_self">Se målet i detaljer</a>'
-
-
 def chart_alt(r: GoalResult) -> str:
     """The bullet chart in words, for screen readers."""
     parts = []
     if r.latest is not None:
         parts.append(f"seneste {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})")
     if r.reference is not None:
-        parts.append(f"mål {r.target_text}" if r.target is not None
+        parts.append(f"mål {target_of(r)}" if r.target is not None
                      else f"{reference_label(r).lower()} {value(r.reference, r.unit)}")
     if r.baseline is not None:
         parts.append(f"udgangspunkt {value(r.baseline, r.unit)} ({fmt.period(r.baseline_period)})")
@@ -398,8 +365,6 @@ def chart_alt(r: GoalResult) -> str:
 
 def points_table(detail: GoalDetail) -> pd.DataFrame:
     """The goal's values as a Danish table: every periodicity, newest first, with the source."""
-    import pandas as pd
-
     r = detail.result
     frames = [f for f in (detail.points, detail.other_points) if f is not None and not f.empty]
     if not frames:
@@ -431,7 +396,7 @@ def series_alt(detail: GoalDetail) -> str:
     if r.latest is not None:
         text += f", senest {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})"
     if r.reference is not None:
-        text += (f"; mål {r.target_text}" if r.target is not None
+        text += (f"; mål {target_of(r)}" if r.target is not None
                  else f"; {reference_label(r).lower()} {value(r.reference, r.unit)}")
     if r.deadline:
         text += f"; frist {fmt.period(r.deadline)}"
@@ -445,8 +410,6 @@ def series_alt(detail: GoalDetail) -> str:
 def goal_subject(goal: Goal) -> str:
     """What a goal counts, as the sentence's subject: `Sygedagpenge`, `A-dagpenge, kontanthjælp og
     uddannelseshjælp`, `Rekrutteringsevents pr. år`; a qualitative goal is named by its title."""
-    from beskdash.compare import join_da
-
     ind = goal.indicator
     if ind is None:
         return short_title(goal.title, 80)
@@ -466,7 +429,7 @@ def _in(period: str | None) -> str:
 def _target_phrase(r: GoalResult) -> str:
     """`≤ 288 fuldtidspersoner i 2022`, `et fald i forhold til 2021 (12,6 %) i 2022`."""
     article = ("et " if r.direction == "decrease" else "en ") if r.target_type == "direction" else ""
-    return f"{article}{r.target_text} {deadline_text(r.deadline)}"
+    return f"{article}{target_of(r)} {deadline_text(r.deadline)}"
 
 
 def _against(r: GoalResult) -> str:
@@ -513,8 +476,6 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     """One or two plain sentences from the engine's numbers, e.g. `Sygedagpenge: 300 fuldtidspersoner
     i 2021, 12 over målet på 288. Udviklingen går den rigtige vej, men målet nås ikke i 2022 med den
     nuværende takt.` Every number in it is in the goal's row of the summary table (`summary_row`)."""
-    from beskdash.goals import IKKE_PAA_VEJ, NAAET, PAA_VEJ
-
     if r.kind == "qualitative":
         return "Kvalitativt mål: planen sætter intet tal, så målet følges op i tekst og vurderes ikke automatisk."
     goal_line = f"Målet er {_target_phrase(r)}." if r.target_type is not None else ""
@@ -535,14 +496,14 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     if r.reference is None or r.gap is None:
         return f"{head}. Målet kan ikke vurderes, fordi niveauet, det regnes fra, mangler."
     text = f"{head}, {_distance(r)}."
-    if r.status == NAAET:
+    if r.status == Status.NAAET:
         return f"{text} Målet er nået."
     way = trend_way(r)
-    if r.status == PAA_VEJ:
+    if r.status == Status.PAA_VEJ:
         return f"{text} Udviklingen går den rigtige vej, og med den nuværende takt nås målet {_in(r.deadline)}."
-    if r.status == IKKE_PAA_VEJ and way is None:
+    if r.status == Status.IKKE_PAA_VEJ and way is None:
         return f"{text} Fristen ({fmt.period(r.deadline)}) er nået, uden at målet blev nået."
-    if r.status == IKKE_PAA_VEJ:
+    if r.status == Status.IKKE_PAA_VEJ:
         lead = {"rigtige": "Udviklingen går den rigtige vej, men",
                 "forkerte": "Udviklingen går den forkerte vej, og",
                 "ingen": "Udviklingen står stille, og"}[way]
@@ -562,10 +523,10 @@ def summary_row(r: GoalResult) -> dict[str, str]:
         latest = f"{value(r.latest, r.unit)} ({fmt.period(r.latest_period)})"
     else:
         latest = f"ingen efter {fmt.period(r.after)}" if r.after and r.measure is not None else "–"
-    target = r.target_text if r.target_type is None else f"{r.target_text}, {deadline_text(r.deadline)}"
+    target = target_of(r) if r.target_type is None else f"{target_of(r)}, {deadline_text(r.deadline)}"
     base = (f"{value(r.baseline, r.unit)} ({fmt.period(r.baseline_period)})"
             if r.baseline is not None else "–")
-    return {"Mål": short_title(r.title, 90), "Status": status_label(r.status), "Seneste": latest,
+    return {"Mål": short_title(r.title, 90), "Status": r.status.label, "Seneste": latest,
             "Udgangspunkt": base, "Målværdi": target, "Afstand": _gap_short(r), "Tendens": trend_text(r)}
 
 
@@ -584,15 +545,13 @@ def plan_summary(plan: Plan, results: list[GoalResult]) -> str:
     """The plan at a glance after the count (`summary`): which goals are off track and why the rest
     cannot be judged, e.g. `Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke
     vurderes: 3 er kvalitative, 2 har intet mål at måle imod, og for 8 mangler der data.`"""
-    from beskdash.compare import join_da
-    from beskdash.goals import IKKE_PAA_VEJ, KAN_IKKE
 
     subjects = {g.id: goal_subject(g) for g in plan.goals}
     parts = []
-    off = [subjects.get(r.goal_id, short_title(r.title, 60)) for r in results if r.status == IKKE_PAA_VEJ]
+    off = [subjects.get(r.goal_id, short_title(r.title, 60)) for r in results if r.status == Status.IKKE_PAA_VEJ]
     if off:
         parts.append(f"Ikke på vej: {join_da(off)}.")
-    kinds = [_not_judged(r) for r in results if r.status == KAN_IKKE]
+    kinds = [_not_judged(r) for r in results if r.status == Status.KAN_IKKE]
     if kinds:
         n = {k: kinds.count(k) for k in ("qualitative", "no_target", "missing", "few")}
         why = []

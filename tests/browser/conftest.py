@@ -33,8 +33,8 @@ def _free_port() -> int:
 
 
 class AppServer:
-    def __init__(self, db: Path, extra_env: dict[str, str] | None = None):
-        self.port = _free_port()
+    def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ARTIFACTS / f"streamlit-{self.port}.log"
         ARTIFACTS.mkdir(exist_ok=True)

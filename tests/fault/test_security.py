@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.fault, pytest.mark.timeout(120)]
 
 PASSWORD = "et-rigtig-godt-kodeord"
 FAST = 1000  # PBKDF2 iterations for test hashes (stored in the hash; production uses 600.000)
-ANALYST_PAGES = ["pages/upload.py", "pages/hent.py"]
+ANALYST_PAGES = ["pages/upload.py", "pages/hent.py", "pages/logbog.py"]
 # Query parameters a hopeful reader might try instead of logging in.
 HOPEFUL = {"beskdash_user": "anna", "user": "anna", "role": "analyst", "page": "upload", "analyst": "1"}
 
@@ -183,8 +183,8 @@ def test_even_with_the_agent_api_on_an_anonymous_session_never_gets_upload_or_fe
 
         status, snap = interact({"query_params": {k: [v] for k, v in HOPEFUL.items()}})
         assert status == 200 and snap["status"] == "ready"
-        assert {p["url_path"] for p in snap["pages"]} & {"upload", "hent"} == set()
-        for page in ("upload", "hent"):
+        assert {p["url_path"] for p in snap["pages"]} & {"upload", "hent", "logbog"} == set()
+        for page in ("upload", "hent", "logbog"):
             status, err = interact({"session_id": snap["session_id"], "page": page})
             assert status == 404 and err["error"]["code"] == "unknown_page", err
         keys = {a.get("key") for a in snap["actions"]}

@@ -9,8 +9,9 @@ import pytest
 
 from beskdash import audit, goals
 from beskdash.audit import ADVARSEL, FEJL, INFO
+from beskdash.audit.common import _join
 from beskdash.store import SourceMeta, Store
-from tests.conftest import SHARED, run_cli
+from tests.conftest import SHARED, needs_seeds, run_cli
 
 SEEDS = SHARED / "seeds"
 
@@ -135,10 +136,11 @@ def test_alleroed_knap_49_is_consistent(result: audit.AuditResult) -> None:
 def test_alleroed_heading_and_numbering(result: audit.AuditResult) -> None:
     heading = _one(result.findings, plan="alleroed-2022", severity=ADVARSEL)
     assert "2020-21" in heading.printed and "Planen gælder 2022" in heading.data_says
-    numbering = _one(result.findings, plan="alleroed-2022", severity=INFO)
-    assert numbering.printed == "Resultatmal 2" and "Resultatmal 5" in numbering.data_says
+    numbering = _one(result.findings, plan="alleroed-2022", printed="Resultatmal 2")
+    assert numbering.severity == INFO and "Resultatmal 5" in numbering.data_says
 
 
+@needs_seeds
 def test_every_statement_resolves_and_is_quoted_as_printed(result: audit.AuditResult) -> None:
     assert not [c for c in result.checks if "findes ikke" in c.data_says]
     plans = goals.plans()
@@ -151,7 +153,78 @@ def test_every_statement_resolves_and_is_quoted_as_printed(result: audit.AuditRe
 
 
 def test_shipped_findings_are_exactly_these(result: audit.AuditResult) -> None:
-    assert result.counts() == {FEJL: 1, ADVARSEL: 2, INFO: 7}
+    assert result.counts() == {FEJL: 1, ADVARSEL: 2, INFO: 20}
+    # 13 of the 20 info are figures printed only in the running text (forecasts, stated figures).
+    running = [c for c in result.findings if c.subject.startswith("Tal i teksten") or " · prognose fra " in c.subject]
+    assert len(running) == 13 and {c.severity for c in running} == {INFO}
+
+
+# --- Figures printed only in the running text ------------------------------------------------------
+
+def test_rudersdal_star_forecast_is_checked_and_810_is_within_rounding(result: audit.AuditResult) -> None:
+    fall = _one(result.checks, plan="rudersdal-2021", subject="Rudersdal · ledige · prognose fra STAR · 2020 → 2021")
+    # 1.030 × (1 − 0,21) = 813,7; with every number rounded as printed 808,2–819,2, so 810 fits: info, not error.
+    assert fall.severity == INFO and fall.data_value == pytest.approx(813.7) and fall.printed_value == 810
+    assert "813,7" in fall.data_says and "−21,4 %" in fall.data_says and "808,2 og 819,2" in fall.explanation
+    rise = _one(result.checks, plan="rudersdal-2021", subject="Rudersdal · ledige · prognose fra STAR · 2019 → 2020")
+    assert rise.severity == INFO and "+51,5 %" in rise.data_says and "kan ikke kontrolleres" in rise.explanation
+
+
+def test_alleroed_finance_ministry_forecast_is_reported_unchecked(result: audit.AuditResult) -> None:
+    got = {c.subject.split(" · ")[1]: c for c in result.checks
+           if c.plan == "alleroed-2022" and "prognose fra Finansministeriet" in c.subject}
+    assert set(got) == {"arbejdsstyrken", "beskæftigede", "bruttoledigheden"}
+    assert [got[k].printed_value for k in ("arbejdsstyrken", "beskæftigede", "bruttoledigheden")] == [2.3, 2.9, -19.4]
+    assert all(c.severity == INFO and "kan ikke kontrolleres" in c.explanation for c in got.values())
+    assert got["bruttoledigheden"].data_says == "Teksten giver kun 19,4 pct. (−19,4 %)"
+
+
+@pytest.mark.parametrize("plan, printed, goal_words", [
+    ("ltk-2022", "senest ved 8. ledighedsuge", "fokusområdet »Flere jobparate ledige +55 år"),
+    ("ltk-2022", "op til fem IGU-elever", "IGU-forløb"),
+    ("gladsaxe-2022", "Alle unge i kontakt med Ungeenheden", "forkorte ledighedsperioden"),
+    ("gladsaxe-2022", "2,5-3 gange", "Minimum 100 unge"),
+    ("rudersdal-2021", "Ca. to tredjedele", "langvarigt ledige"),
+    ("ltk-2021", "næste hver fjerde", "Flere ledige skal opkvalificeres"),
+])
+def test_stated_figures_are_reported_with_their_goal(result: audit.AuditResult, plan: str, printed: str,
+                                                     goal_words: str) -> None:
+    c = _one(result.checks, plan=plan, printed=printed)
+    assert c.severity == INFO and c.subject.startswith("Tal i teksten") and goal_words in c.data_says
+    assert c.quote and printed in c.quote
+
+
+def _statements_file(tmp_path: Path, claim: str, goal: str = "") -> Path:
+    path = tmp_path / "plan_statements.yaml"
+    path.write_text("statements:\n  - id: x\n    plan: rudersdal-2021\n    section: S\n    quote: Q\n"
+                    f"{goal}    claims:\n      - {claim}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("result_value, severity", [(813.7, None), (810, INFO), (790, ADVARSEL)])
+def test_a_forecast_is_checked_against_its_own_numbers(tmp_path: Path, result_value: float,
+                                                       severity: str | None) -> None:
+    claim = ("{kind: forecast, printed: P, by: STAR, what: ledige, area: '230', "
+             "base: {printed: '1.030', value: 1030, period: '2020'}, "
+             "change: {printed: '21 pct.', value: -21, base_period: '2020', period: '2021'}, "
+             f"result: {{printed: '{result_value}', value: {result_value}, period: '2021'}}}}")
+    statements = audit.load_statements(_statements_file(tmp_path, claim), set(goals.plans()))
+    [c] = audit.check_statements(pd.DataFrame(columns=audit.FIGURE_COLUMNS), statements, goals.plans())
+    assert c.severity == severity and c.data_value == pytest.approx(813.7)
+
+
+def test_a_forecast_whose_periods_do_not_line_up_and_an_unknown_goal_are_refused(tmp_path: Path) -> None:
+    claim = ("{kind: forecast, printed: P, by: STAR, what: ledige, area: '230', "
+             "base: {printed: '1', value: 1, period: '2019'}, "
+             "change: {printed: '2', value: 2, base_period: '2020', period: '2021M13'}}")
+    path = _statements_file(tmp_path, claim, goal="    goal: intet-mål\n")
+    plans = goals.plans()
+    ids = {pid: {g.id for g in p.goals} | {f.id for f in p.focus_areas} for pid, p in plans.items()}
+    with pytest.raises(audit.StatementsError) as e:
+        audit.load_statements(path, set(plans), ids)
+    text = str(e.value)
+    assert "statements[0].goal: planen 'rudersdal-2021' har intet mål eller fokusområde 'intet-mål'" in text
+    assert "base.period '2019' er ikke change.base_period '2020'" in text and "2021M13" in text
 
 
 # --- Tables built to agree, and to disagree -------------------------------------------------------
@@ -272,11 +345,15 @@ def test_cli_audit_table_and_json(built_db: Path) -> None:
     r = run_cli("audit", db=built_db)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("Kontrol af offentliggjorte tal: ")
-    assert "(1 fejl, 2 advarsler, 7 info)" in r.stdout.splitlines()[0]
+    assert "(1 fejl, 2 advarsler, 20 info)" in r.stdout.splitlines()[0]
     assert "[FEJL] Rudersdal 2021 · 004_e6d614d1086e61d6.txt" in r.stdout
     j = run_cli("audit", "--format", "json", "--plan", "ltk-2021", db=built_db)
     data = json.loads(j.stdout)
-    assert data["summary"]["info"] == 4 and data["summary"]["fejl"] == 0
+    assert data["summary"]["info"] == 5 and data["summary"]["fejl"] == 0  # 4 rounded totals, 1 stated figure
     assert {c["plan"] for c in data["checks"]} == {"ltk-2021"}
     bad = run_cli("audit", "--plan", "ukendt", db=built_db)
     assert bad.returncode == 1 and "Ukendt plan 'ukendt'" in bad.stderr
+
+
+def test_danish_lists_join_like_the_text_and_nothing_joins_to_nothing() -> None:
+    assert [_join([]), _join(["a"]), _join(["a", "b"]), _join(["a", "b", "c"])] == ["", "a", "a og b", "a, b og c"]

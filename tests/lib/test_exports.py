@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from beskdash import compare, exports
 from beskdash.charts import compare as charts
 from beskdash.store import Store
+from tests.conftest import needs_dst
 
 NL = "kontanthjaelp-nettoledige"
 FTP = "fuldtidspersoner"
@@ -44,6 +45,7 @@ def per_capita(ro_store: Store) -> compare.Comparison:
     return compare.series(ro_store, ["201", "223", "240"], NL, FTP, "2019Q1", "2019Q4", scale="per1000", groups=[g])
 
 
+@needs_dst
 def test_excel_csv_values_equal_the_table(ro_store: Store, per_capita: compare.Comparison) -> None:
     doc = exports.comparison_document(ro_store, per_capita)
     title, table, notes = read_excel_csv(exports.excel_csv(doc))
@@ -76,6 +78,7 @@ def test_excel_never_runs_a_cell_as_a_formula() -> None:
     assert list(xt["Værdi"])[:4] == [1.5, -12.5, 1234, 0]
 
 
+@needs_dst
 def test_xlsx_values_equal_the_table(ro_store: Store, per_capita: compare.Comparison) -> None:
     doc = exports.comparison_document(ro_store, per_capita)
     title, table, notes, ws = read_xlsx(exports.xlsx(doc))
@@ -88,6 +91,7 @@ def test_xlsx_values_equal_the_table(ro_store: Store, per_capita: compare.Compar
     assert ws.parent.properties.creator == "beskdash" and "CC BY 4.0" in ws.parent.properties.description
 
 
+@needs_dst
 def test_ranking_export_values_equal_the_table(ro_store: Store) -> None:
     r = compare.ranking(ro_store, NL, FTP, "2019Q4", scale="raw")
     doc = exports.ranking_document(ro_store, r)
@@ -100,6 +104,7 @@ def test_ranking_export_values_equal_the_table(ro_store: Store) -> None:
     assert any("Antal afhænger af kommunens størrelse" in n for n in notes)
 
 
+@needs_dst
 def test_charts_as_svg_and_png_carry_source_and_licence(ro_store: Store, per_capita: compare.Comparison) -> None:
     doc = exports.comparison_document(ro_store, per_capita)
     chart = charts.line_chart(per_capita)
@@ -113,6 +118,7 @@ def test_charts_as_svg_and_png_carry_source_and_licence(ro_store: Store, per_cap
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
 
 
+@needs_dst
 def test_ranking_chart_highlights_the_four(ro_store: Store) -> None:
     r = compare.ranking(ro_store, NL, FTP, "2019Q4")
     data = charts.ranking_data(r, ["173", "159", "201", "230"])
@@ -121,6 +127,7 @@ def test_ranking_chart_highlights_the_four(ro_store: Store) -> None:
     assert "Allerød" in svg and "0,94" in svg and "Tredjedel" in svg
 
 
+@needs_dst
 def test_comparison_csv_for_the_cli_is_machine_readable(ro_store: Store) -> None:
     comp = compare.series(ro_store, ["201", "rar-hovedstaden"], NL, FTP, "2019Q4", "2019Q4")
     out = exports.comparison_csv(comp).splitlines()

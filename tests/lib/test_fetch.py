@@ -32,7 +32,7 @@ KEY = "test-noegle-7Hq2"
 @pytest.fixture(scope="module")
 def apis() -> Iterator[FakeApis]:
     if not SHARED_DST.exists():
-        pytest.skip("../shared/data/dst is not beside this checkout")
+        pytest.skip(f"needs the real StatBank extracts in {SHARED_DST} (absent: ../shared is not beside this checkout)")
     a = FakeApis(api_key=KEY)
     a.start()
     yield a
@@ -125,7 +125,7 @@ def test_statbank_query_fetches_only_benefit_types_the_taxonomy_knows() -> None:
 def test_statbank_replay_of_every_area_is_the_extract_byte_for_byte(fake: FakeApis) -> None:
     for table, path in (("AUK01", "AUK01_en_2007Q1-2025Q4.csv"), ("FOLK1AM", "FOLK1AM_en_2021M10-2026M02.csv")):
         f = statbank.fetch_table(table, areas=None, settings=FAST)
-        assert f.data == (DATA_DIR / "dst" / path).read_bytes()
+        assert f.data == (SHARED_DST / path).read_bytes()
 
 
 def test_unknown_table_says_so(fake: FakeApis) -> None:
@@ -346,7 +346,7 @@ def test_fetch_dst_auk01_imports_what_the_extract_imports_and_then_nothing(
 def test_fetch_after_importing_the_extract_by_hand_finds_nothing_new(
         fake: FakeApis, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "haand.duckdb"
-    code, _out, err = _cli(capsys, "import", str(DATA_DIR / "dst" / "AUK01_en_2007Q1-2025Q4.csv"), "--db", str(db))
+    code, _out, err = _cli(capsys, "import", str(SHARED_DST / "AUK01_en_2007Q1-2025Q4.csv"), "--db", str(db))
     assert code == 0, err
     before = _snapshot(db)
     code, out, err = _cli(capsys, "fetch", "dst", "--table", "AUK01", "--all-areas", "--db", str(db))

@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from beskdash import goals, plans
+from beskdash import goals, markup, plans
 from beskdash.charts import goals as goal_charts
+from beskdash.goals import Reason
+from beskdash.status import Status
 from beskdash.store import SourceMeta, Store
 from beskdash.text import goals as say
 from tests.conftest import run_cli
@@ -61,46 +63,45 @@ ABS_288 = {"baseline": {"value": 300, "period": "2019"}, "target": {"type": "abs
 
 def test_absolute_decrease_met_at_or_below() -> None:
     r = _run(_goal(**ABS_288), _months("2022M01", [295, 290, 288]))
-    assert (r.status, r.latest, r.latest_period, r.target, r.gap) == ("nået", 288, "2022M03", 288, 0)
-    assert r.reason == "seneste værdi 288 fuldtidspersoner (marts 2022) opfylder målet ≤ 288 fuldtidspersoner"
+    assert (r.status, r.latest, r.latest_period, r.target, r.gap) == (Status.NAAET, 288, "2022M03", 288, 0)
+    assert r.reason is Reason.MET
     assert say.gap_sentence(r) == "Præcis på målet på 288."
 
 
 def test_absolute_decrease_projected_from_a_falling_trend() -> None:
     # 330, 320, 310, 300 in Sep–Dec 2021: −10 a month, so 300 − 12×10 = 180 in December 2022.
     r = _run(_goal(**ABS_288), _months("2021M09", [330, 320, 310, 300]))
-    assert r.status == "på vej"
+    assert r.status == Status.PAA_VEJ
     p = r.projection
     assert (p.kind, p.n_points, p.first_period, p.last_period) == ("month", 4, "2021M09", "2021M12")
     assert p.slope == pytest.approx(-10) and p.deadline_value == pytest.approx(180)
     assert (r.gap, round(r.gap_pct, 4)) == (12, round(12 / 288 * 100, 4))
     assert say.gap_sentence(r) == "12 fuldtidspersoner (4,2 %) over målet på 288."
-    assert "180 fuldtidspersoner, som opfylder målet ≤ 288 fuldtidspersoner" in r.reason
-    assert "mindste kvadraters metode over de seneste 4 månedlige værdier" in r.reason
+    assert r.reason is Reason.PROJECTED_MET
 
 
 def test_absolute_decrease_with_a_rising_trend_is_not_on_track() -> None:
     r = _run(_goal(**ABS_288), _months("2021M09", [290, 292, 295, 300]))
-    assert r.status == "ikke på vej" and r.projection.deadline_value > 288
-    assert "ikke opfylder målet" in r.reason
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection.deadline_value > 288
+    assert r.reason is Reason.PROJECTED_NOT_MET
 
 
 def test_deadline_reached_without_the_target_is_not_on_track() -> None:
     r = _run(_goal(**ABS_288), _months("2022M10", [310, 305, 300]))
-    assert r.status == "ikke på vej" and r.projection is None
-    assert r.reason.startswith("fristen (2022) er nået, og seneste værdi 300 fuldtidspersoner (december 2022)")
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection is None
+    assert r.reason is Reason.DEADLINE_PASSED
 
 
 def test_increase_is_met_at_or_above() -> None:
     g = _goal(direction="increase", indicator={"series": {**SERIES, "measure": "pct"}},
               target={"type": "absolute", "value": 57, "deadline": "2022M12"})
     rows = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M01", [50, 55, 57])]
-    assert _run(g, rows).status == "nået"
+    assert _run(g, rows).status == Status.NAAET
     rows = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M01", [58, 57, 56])]
     r = _run(g, rows)
-    assert r.status == "ikke på vej" and r.projection.deadline_value == pytest.approx(47)
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection.deadline_value == pytest.approx(47)
     assert say.gap_sentence(r) == "1,0 procentpoint under målet på 57 %."
-    assert r.target_text == "≥ 57 %"
+    assert r.target == 57 and r.unit == "%"
 
 
 def test_strict_under_and_tolerance() -> None:
@@ -108,10 +109,10 @@ def test_strict_under_and_tolerance() -> None:
                    target={"type": "absolute", "value": 8.0, "strict": True, "deadline": "2022"})
     rows = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M10", [8.2, 8.1, 8.0])]
     r = _run(strict, rows)
-    assert r.status != "nået" and r.target_text == "< 8 %"  # "under 8,0 procent": 8,0 is not under
+    assert r.status != Status.NAAET  # "under 8,0 procent": 8,0 is not under
     tol = _goal(target={"type": "absolute", "value": 288, "tolerance": 5, "deadline": "2022"})
-    assert _run(tol, _months("2022M10", [300, 295, 293])).status == "nået"
-    assert _run(tol, _months("2022M10", [300, 295, 294])).status == "ikke på vej"
+    assert _run(tol, _months("2022M10", [300, 295, 293])).status == Status.NAAET
+    assert _run(tol, _months("2022M10", [300, 295, 294])).status == Status.IKKE_PAA_VEJ
 
 
 # --- Relative and direction-only targets ---------------------------------------------------------
@@ -121,11 +122,10 @@ def test_relative_target_resolved_against_the_printed_baseline() -> None:
               target={"type": "relative", "change_pct": -10, "deadline": "2022M12"})
     r = _run(g, _months("2022M01", [960, 955, 950]))
     assert (r.baseline, r.baseline_from, r.target, r.gap) == (1000, "plan", 900, 50)
-    assert r.target_text == "≤ 900 fuldtidspersoner (mindst 10 % under niveauet i december 2019)"
     # −5 a month for 9 more months ends at 905: just short of 900
-    assert r.status == "ikke på vej" and r.projection.deadline_value == pytest.approx(905)
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection.deadline_value == pytest.approx(905)
     r = _run(g, _months("2022M01", [970, 960, 950]))  # −10 a month ends at 860
-    assert r.status == "på vej" and r.projection.deadline_value == pytest.approx(860)
+    assert r.status == Status.PAA_VEJ and r.projection.deadline_value == pytest.approx(860)
 
 
 def test_relative_target_needing_a_baseline_the_plan_does_not_print() -> None:
@@ -137,18 +137,18 @@ def test_relative_target_needing_a_baseline_the_plan_does_not_print() -> None:
     r = _run(g, base + late)
     # the baseline is the sum of the three numerators in December 2019, from the data
     assert (r.baseline, r.baseline_from, r.target, r.latest) == (1000, "test:jobindsats", 900, 880)
-    assert r.status == "nået"
+    assert r.status == Status.NAAET
     # without the December 2019 level the target cannot be resolved, and nothing is guessed
     r = _run(g, late)
-    assert r.target is None and r.status == "kan ikke vurderes"
-    assert r.reason.startswith("mangler niveauet i december 2019, som målet regnes fra")
+    assert r.target is None and r.status == Status.KAN_IKKE
+    assert (r.reason, r.needs_baseline, r.needs_extract) == (Reason.MISSING_BASELINE, True, True)
 
 
 def test_relative_increase() -> None:
     g = _goal(direction="increase", baseline={"value": 10, "period": "2019"},
               target={"type": "relative", "change_pct": 50, "deadline": "2022"})
     r = _run(g, [("sygedagpenge", "2022", 15)])
-    assert (r.target, r.status) == (15, "nået")
+    assert (r.target, r.status) == (15, Status.NAAET)
 
 
 def test_direction_only_must_beat_the_baseline() -> None:
@@ -156,11 +156,10 @@ def test_direction_only_must_beat_the_baseline() -> None:
               target={"type": "direction", "deadline": "2022"})
     same = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M04", [12.8, 12.7, 12.6])]
     r = _run(g, same)
-    assert r.target is None and r.reference == 12.6 and r.status != "nået"  # equal is not a fall
-    assert r.target_text == "fald i forhold til 2021 (12,6 %)"
+    assert r.target is None and r.reference == 12.6 and r.status != Status.NAAET  # equal is not a fall
     lower = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M04", [12.8, 12.7, 12.5])]
     r = _run(g, lower)
-    assert r.status == "nået"
+    assert r.status == Status.NAAET
     assert say.gap_sentence(r) == "0,1 procentpoint under niveauet i 2021 på 12,6 %."
 
 
@@ -169,7 +168,7 @@ def test_direction_without_baseline_uses_the_last_value_before_the_plan_year() -
     rows = [("sygedagpenge", "2020Q1", 600), ("sygedagpenge", "2020Q2", 594), ("sygedagpenge", "2021Q2", 580)]
     r = _run(g, rows, year=2021)
     assert (r.baseline, r.baseline_period, r.baseline_from) == (594, "2020Q2", "test:jobindsats")
-    assert (r.latest, r.status) == (580, "nået")
+    assert (r.latest, r.status) == (580, Status.NAAET)
 
 
 # --- Sums, shares, missing and suppressed values ----------------------------------------------------
@@ -180,7 +179,7 @@ def test_sums_add_numerators_and_need_every_part() -> None:
     rows = [("a-dagpenge", "2022M01", 300), ("kontanthjaelp", "2022M01", 150),
             ("a-dagpenge", "2022M02", 310)]  # kontanthjælp for February is not there yet
     r = _run(g, rows)
-    assert (r.latest, r.latest_period, r.status) == (450, "2022M01", "nået")
+    assert (r.latest, r.latest_period, r.status) == (450, "2022M01", Status.NAAET)
     pts = goals.series_points(_plan(g).goals[0], _obs(rows))
     feb = pts[pts.period == "2022M02"].iloc[0]
     assert math.isnan(feb.value) and feb.incomplete and not feb.suppressed
@@ -201,9 +200,8 @@ def test_shares_of_a_sum_come_from_numerators_never_from_adding_shares() -> None
 
 def test_no_data_after_the_baseline_is_never_a_pass() -> None:
     r = _run(_goal(**ABS_288), [("sygedagpenge", "2019", 288)])
-    assert r.status == "kan ikke vurderes" and r.latest is None
-    assert r.reason == "mangler data efter 2019"
-    assert r.missing == "jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022"
+    assert r.status == Status.KAN_IKKE and r.latest is None
+    assert (r.reason, r.after, r.needs_extract) == (Reason.MISSING_AFTER, "2019", True)
     assert say.gap_sentence(r) == "Ingen måling efter 2019 endnu."
 
 
@@ -212,8 +210,8 @@ def test_suppressed_values_are_missing_not_zero() -> None:
     r = _run(_goal(**ABS_288), rows)
     assert (r.latest, r.latest_period) == (290, "2022M02")  # March is suppressed: February is the latest
     r = _run(_goal(**ABS_288), [("sygedagpenge", "2022M03", None)])
-    assert r.status == "kan ikke vurderes"
-    assert r.reason == "mangler data efter 2019 (1 periode er diskretioneret i kilden)"
+    assert r.status == Status.KAN_IKKE
+    assert (r.reason, r.suppressed, r.incomplete) == (Reason.MISSING_AFTER, 1, 0)
 
 
 def test_registers_are_preferred_to_transcribed_plan_figures() -> None:
@@ -239,19 +237,19 @@ def test_projection_is_least_squares_over_the_last_points() -> None:
 
 def test_too_few_points_cannot_be_judged() -> None:
     r = _run(_goal(**ABS_288), _months("2022M01", [300, 295]))
-    assert r.status == "kan ikke vurderes"
-    assert r.reason == f"for få månedlige værdier til en fremskrivning (2 af mindst {goals.MIN_TREND_POINTS})"
+    assert r.status == Status.KAN_IKKE
+    assert (r.reason, r.trend_values, r.series_kind) == (Reason.TOO_FEW_POINTS, 2, "month")
 
 
 def test_qualitative_indicator_and_unpublished_targets() -> None:
     q = _run({"id": "q", "title": "Kvalitativt", "kind": "qualitative", "ref": {"section": "s"}}, [])
-    assert (q.status, q.target_text) == ("kan ikke vurderes", "intet tal") and q.reason.startswith("kvalitativt mål")
+    assert (q.status, q.reason, q.needs_extract) == (Status.KAN_IKKE, Reason.QUALITATIVE, False)
     quote = "På Erhvervsudvalgets møde i marts 2021 fastlægges kvantitative mål"
     i = _run({"id": "i", "title": "Indikator", "kind": "indicator", "indicator": {"series": SERIES},
               "unpublished_target": {"section": "s", "quote": quote}, "ref": {"section": "s"}},
              _months("2021M01", [500]), year=2021)
-    assert i.status == "kan ikke vurderes" and i.target is None and i.target_text == "mål ikke offentliggjort"
-    assert i.reason.startswith(f"planen offentliggør ikke målet («{quote}»)")
+    assert (i.status, i.reason, i.target) == (Status.KAN_IKKE, Reason.NO_TARGET, None)
+    assert i.goal.unpublished_target.quote == quote and not i.needs_extract  # it has a value, just no target
     assert i.latest == 500
 
 
@@ -264,7 +262,7 @@ def real(ro_store: Store) -> dict[tuple[str, str], goals.GoalResult]:
 
 def test_every_goal_of_every_plan_is_evaluated(real: dict) -> None:
     assert len(real) == sum(len(p.goals) for p in goals.plans().values())
-    assert all(r.status in goals.STATUSES and r.reason for r in real.values())
+    assert all(isinstance(r.status, Status) and isinstance(r.reason, Reason) for r in real.values())
     # the published numbers are the baselines and targets
     al = {k[1]: r for k, r in real.items() if k[0] == "alleroed-2022"}
     helaar = al["rm4-sygedagpenge-helaarspersoner"]
@@ -273,25 +271,26 @@ def test_every_goal_of_every_plan_is_evaluated(real: dict) -> None:
     assert al["rm5-selvforsoergende-integrationsprogram"].target == 57
     gl = {k[1]: r for k, r in real.items() if k[0] == "gladsaxe-2022"}
     assert gl["erhvervsby-virksomhedsrettet-aktivering"].baseline == 3.1
-    assert gl["lige-muligheder-unge-offentlig-forsoergelse"].target_text == "< 8 %"
+    assert say.target_of(gl["lige-muligheder-unge-offentlig-forsoergelse"]) == "< 8 %"
 
 
 def test_a_goal_with_data_after_its_baseline_gets_a_computed_status(real: dict) -> None:
     # Allerød prints 16 (dec. 2019), 53 (dec. 2020) and 53 (jul. 2021) insured unemployed over a year
     r = real[("alleroed-2022", "rm3-ledige-over-1-aar")]
     assert (r.baseline, r.latest, r.latest_period, r.target, r.gap) == (16, 53, "2021M07", 16, 37)
-    assert r.status == "ikke på vej" and r.projection.n_points == 3
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection.n_points == 3
     assert say.gap_sentence(r) == "37 personer (231,2 %) over målet på 16."
 
 
 def test_goals_without_data_after_the_baseline_say_so_and_name_the_extract(real: dict) -> None:
     r = real[("alleroed-2022", "rm4-sygedagpenge-helaarspersoner")]
-    assert (r.status, r.reason) == ("kan ikke vurderes", "mangler data efter 2019")
-    assert r.missing == "jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022"
+    assert (r.status, r.reason, r.after, r.needs_extract) == (Status.KAN_IKKE, Reason.MISSING_AFTER, "2019", True)
+    assert say.missing_hint(r) == "jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022"
     rm2 = real[("alleroed-2022", "rm2-offentlig-forsoergelse")]
-    assert rm2.reason.startswith("mangler data efter december 2019") and rm2.target is None
-    assert rm2.missing.startswith("jobindsats.dk Y01A02 a-dagpenge + Y36A02 kontanthjælp + Y38A02 uddannelseshjælp")
-    computed = [k for k, r in real.items() if r.status != "kan ikke vurderes"]
+    assert (rm2.reason, rm2.after, rm2.target) == (Reason.MISSING_AFTER, "2019M12", None)
+    assert say.missing_hint(rm2).startswith(
+        "jobindsats.dk Y01A02 a-dagpenge + Y36A02 kontanthjælp + Y38A02 uddannelseshjælp")
+    computed = [k for k, r in real.items() if r.status != Status.KAN_IKKE]
     assert computed == [("alleroed-2022", "rm3-ledige-over-1-aar")]
 
 
@@ -303,7 +302,7 @@ def test_new_data_in_the_store_gives_a_status(store: Store) -> None:
                 sha256=None, fmt="test")
     r = {x.goal_id: x for x in goals.evaluate_plan(store, "alleroed-2022")}["rm4-sygedagpenge-helaarspersoner"]
     assert (r.latest, r.latest_period, r.gap) == (291, "2022M06", 3)
-    assert r.status == "på vej" and r.projection.deadline_value == pytest.approx(285)
+    assert r.status == Status.PAA_VEJ and r.projection.deadline_value == pytest.approx(285)
     assert "test:jobindsats" in r.sources
 
 
@@ -314,13 +313,13 @@ def test_cli_json_lists_every_goal_with_the_columns(built_db: Path) -> None:
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert len(rows) == sum(len(p.goals) for p in goals.plans().values())
-    assert all(list(row)[:len(goals.COLUMNS)] == goals.COLUMNS for row in rows)
+    assert all(list(row)[:len(say.COLUMNS)] == say.COLUMNS for row in rows)
     by_id = {(x["plan"], x["goal_id"]): x for x in rows}
     sd = by_id[("alleroed-2022", "rm4-sygedagpenge-helaarspersoner")]
     assert (sd["baseline"], sd["baseline_period"], sd["target"], sd["deadline"]) == (288, "2019", 288, "2022")
     assert (sd["status"], sd["reason"]) == ("kan ikke vurderes", "mangler data efter 2019")
     lt = by_id[("alleroed-2022", "rm3-ledige-over-1-aar")]
-    assert (lt["latest"], lt["latest_period"], lt["gap"], lt["status"]) == (53, "2021M07", 37, "ikke på vej")
+    assert (lt["latest"], lt["latest_period"], lt["gap"], lt["status"]) == (53, "2021M07", 37, Status.IKKE_PAA_VEJ)
 
 
 def test_cli_table_and_plan_filter(built_db: Path) -> None:
@@ -347,7 +346,7 @@ def test_bullet_chart_marks_baseline_latest_and_target() -> None:
     rows = _datasets(spec)
     assert {(x.get("marker"), x.get("value")) for x in rows if "marker" in x} == \
         {("Udgangspunkt", 300), ("Seneste", 300), ("Mål", 288)}
-    assert any(layer.get("mark", {}).get("color") == "#56B4E9" for layer in spec["layer"])  # "på vej"
+    assert any(layer.get("mark", {}).get("color") == "#56B4E9" for layer in spec["layer"])  # Status.PAA_VEJ
     q = _run({"id": "q", "title": "Kvalitativt", "kind": "qualitative", "ref": {"section": "s"}}, [])
     assert goal_charts.bullet(q) is None
 
@@ -369,5 +368,6 @@ def test_the_rule_is_stated_once_with_its_numbers() -> None:
     text = " ".join(say.rule_text())
     assert f"de seneste {goals.TREND_POINTS} værdier" in text and f"mindst {goals.MIN_TREND_POINTS}" in text
     assert "manglende data tæller aldrig som opfyldt" in text
-    assert say.status_label("ikke på vej") == "✖ ikke på vej"
-    assert "#D55E00" in say.status_badge("ikke på vej") and "ikke på vej" in say.status_badge("ikke på vej")
+    assert Status.IKKE_PAA_VEJ.label == "✖ ikke på vej"
+    badge = markup.status_badge(Status.IKKE_PAA_VEJ)
+    assert "#D55E00" in badge and "✖ ikke på vej" in badge

@@ -20,14 +20,17 @@ import openpyxl
 import pytest
 
 from beskdash import exports, imports
-from beskdash.paths import DATA_DIR, ROOT
+from beskdash.paths import ROOT
 from beskdash.store import Store
 from beskdash.validate import ValidationFailed
-from tests.conftest import run_cli
+from tests import statbank_fixtures
+from tests.conftest import dst_extract, needs_dst, run_cli
 from tests.lib.test_statbank_reader import danish_rendering
 
-AUK01 = DATA_DIR / "dst" / "AUK01_en_2007Q1-2025Q4.csv"
-RAW = AUK01.read_bytes()
+AUK01 = dst_extract("AUK01_en_2007Q1-2025Q4.csv")
+# The real extract where ../shared is beside the checkout; else a synthetic one of the same shape
+# (the tests that count the real rows are marked `needs_dst`).
+RAW = AUK01.read_bytes() if AUK01.exists() else statbank_fixtures.auk01()
 LINES = RAW.decode("utf-8-sig").splitlines()
 HEADER = LINES[0]
 BEN = "Net unemployed recipients of social assistance"
@@ -52,6 +55,7 @@ def changed_auk01() -> bytes:
 
 # --- the same data, two renderings, one result -------------------------------------------------
 
+@needs_dst
 def test_english_and_danish_windows_1252_extracts_import_to_identical_observations(tmp_path: Path) -> None:
     da = danish_rendering(RAW)
     assert da.decode("cp1252").splitlines()[1].split(";")[4] == "2007K1"  # K quarters, Danish labels
@@ -73,6 +77,7 @@ def test_english_and_danish_windows_1252_extracts_import_to_identical_observatio
         assert [r.import_id for r in results] == [None] and len(en_store.imports()) == n_imports
 
 
+@needs_dst
 def test_reimporting_the_shipped_file_changes_nothing_and_names_the_earlier_import(store: Store) -> None:
     p = imports.preview_files(store, [("AUK01_en_2007Q1-2025Q4.csv", RAW)])
     assert p.ok and p.is_noop
@@ -81,6 +86,7 @@ def test_reimporting_the_shipped_file_changes_nothing_and_names_the_earlier_impo
     assert f.skipped == {"Abroad": 76, "Not stated municipality": 76}
 
 
+@needs_dst
 def test_import_records_and_undo_restores_the_export_byte_for_byte(store: Store) -> None:
     before_csv, before_json = export(store), exports.observations_json(store.observations())
     p = imports.preview_files(store, [("AUK01_rettet.csv", changed_auk01())])
@@ -282,6 +288,7 @@ def test_the_corpus_is_large_and_every_message_distinct() -> None:
 
 
 @pytest.mark.parametrize("name,raw,want", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+@needs_dst
 def test_bad_file_gets_its_own_message_and_changes_nothing(shared_store, name: str, raw: bytes, want: str) -> None:
     store, before, n_imports = shared_store
     p = imports.preview_files(store, [(name, raw)])
@@ -336,6 +343,7 @@ def test_cli_refuses_a_bad_file_with_the_danish_list_and_touches_nothing(db_copy
     assert _export_file(db_copy) == before
 
 
+@needs_dst
 def test_cli_dry_run_import_list_and_undo(db_copy: Path, tmp_path: Path) -> None:
     before = _export_file(db_copy)
     f = tmp_path / "AUK01_rettet.csv"
@@ -394,3 +402,30 @@ def test_kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was(db_copy
     proc.wait(30)
     with Store(db_copy) as s:
         assert export(s) == before and len(s.imports()) == n_imports
+
+
+# --- the registry of formats ------------------------------------------------------------------
+
+def test_every_format_is_a_registered_reader_with_its_labels() -> None:
+    from beskdash.readers import registry
+
+    assert [r.format for r in registry.formats()] == ["beskdash-csv", "beskdash-json", "statbank-csv",
+                                                      "jobindsats-xlsx", "jobindsats-api", "jobindsats-csv"]
+    for fmt in ("statbank-csv-en", "statbank-csv-da", "jobindsats-csv", "jobindsats-xlsx", "jobindsats-api-v2",
+                "jobindsats-api-v3", "beskdash-csv", "beskdash-json"):  # what the import history records
+        assert imports.FORMAT_LABELS[fmt]
+
+
+def test_a_new_format_is_one_registered_reader(shared_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from beskdash.readers import base
+
+    monkeypatch.setattr(base, "_READERS", list(base._READERS))
+    base.register(base.Reader("egne-tal", "egne tal (CSV)", sniff=lambda u: u.first_line == "EGNE TAL",
+                              read=lambda u, _t: base.fail(u.name, "er egne tal, læst af den nye læser", "egne-tal"),
+                              priority=5))
+    store, before, _ = shared_store
+    assert imports.detect(b"EGNE TAL\n1;2\n").kind == "egne-tal"
+    p = imports.preview_files(store, [("egne.csv", b"EGNE TAL\n1;2\n")])
+    assert [pr.message() for pr in p.problems] == ["egne.csv: er egne tal, læst af den nye læser"]
+    assert imports.detect(RAW).kind == "statbank-csv"  # the others are asked as before
+    assert export(store) == before

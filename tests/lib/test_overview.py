@@ -5,8 +5,10 @@ import pandas as pd
 from beskdash import overview
 from beskdash.fetch import PROVISIONAL_NOTE
 from beskdash.store import SourceMeta, Store
+from tests.conftest import needs_dst
 
 
+@needs_dst
 def test_latest_per_benefit_beside_hele_landet(ro_store: Store) -> None:
     df = overview.latest_by_benefit(ro_store, "173")
     ltk = df[df.source == "plan:ltk-2021"].set_index(["benefit", "measure"])
@@ -29,3 +31,16 @@ def test_provisional_month_is_marked(store: Store) -> None:
     table = overview.display_table(df[df.source == "jobindsats:y07a02"])
     assert table["Periode"].iloc[0] == "februar 2024 (foreløbige tal)"
     assert table["Antal"].iloc[0] == "275"
+
+
+def test_antal_and_andel_are_the_areas_own_figures_not_stars_benchmark() -> None:
+    # Y30R21's expected/actual counts and shares are a model's figures: never the area's 'Antal' or 'Andel'
+    rows = [("fuldtidspersoner", 856.0), ("pct-befolkning", 2.4), ("forventet-fuldtidspersoner", 900.0),
+            ("forventet-andel", 2.6), ("faktisk-andel", 2.4)]
+    df = pd.DataFrame([{"benefit": "offentlig-forsoergelse-i-alt", "benefit_label": "Offentlig forsørgelse i alt",
+                        "measure": m, "period": "2024Q1", "value": v, "national_value": None, "note": None}
+                       for m, v in rows])
+    table = overview.display_table(df)
+    assert table["Antal"].iloc[0] == "856" and table["Andel"].iloc[0] == "2,4 %"
+    assert overview.measures_note(df) == ("Antal: fuldtidspersoner. "
+                                          "Andel: andel af befolkningen 16-66 år.")

@@ -1,6 +1,19 @@
 import pytest
 
-from beskdash.periods import PeriodError, end_month, kind, label_da, ordinal, parse_period, sort_key
+from beskdash.periods import (
+    PeriodError,
+    distinct_sorted,
+    end_month,
+    first_day,
+    in_range,
+    kind,
+    label_da,
+    ordinal,
+    parse_period,
+    sort_key,
+    start_month,
+    year_before,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +50,29 @@ def test_danish_labels() -> None:
     assert label_da("2019M06") == "juni 2019"
     assert label_da("2019M12", short=True) == "dec. 2019"
     assert label_da("2021") == "2021"
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "before"),
+    [("2019Q1", "2019-01-01", "2018Q1"), ("2019Q4", "2019-10-01", "2018Q4"), ("2019M01", "2019-01-01", "2018M01"),
+     ("2019M12", "2019-12-01", "2018M12"), ("2019", "2019-01-01", "2018"),
+     # a moving annual total to the 2nd quarter spans the twelve months July–June
+     ("2024QMAT02", "2023-07-01", "2023QMAT02")],
+)
+def test_first_day_and_the_same_period_a_year_before(period: str, first: str, before: str) -> None:
+    assert first_day(period) == first
+    assert year_before(period) == before
+
+
+def test_start_month_counts_like_end_month() -> None:
+    assert start_month("2019M05") == end_month("2019M05")  # a month starts and ends in itself
+    assert end_month("2019Q2") - start_month("2019Q2") == 2
+    assert end_month("2019") - start_month("2019") == 11
+    assert end_month("2024QMAT01") - start_month("2024QMAT01") == 11
+
+
+def test_range_and_order() -> None:
+    assert distinct_sorted(["2020Q1", "2019Q4", "2020Q1", "2019M12"]) == ["2019M12", "2019Q4", "2020Q1"]
+    assert in_range("2019Q4", "2019K4", None) and in_range("2019Q4", None, None)
+    assert not in_range("2019Q3", "2019Q4", None) and not in_range("2020Q1", None, "december 2019")
+    assert in_range("2019M12", "2019", "2019")

@@ -9,6 +9,7 @@ import pytest
 from beskdash import numbers
 from beskdash.paths import DATA_DIR
 from beskdash.readers import plan_figures
+from tests.conftest import needs_seeds
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 FILES = sorted((DATA_DIR / "plan_figures").glob("*.csv"))
@@ -29,6 +30,7 @@ def _skeleton(text: str) -> str:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@needs_seeds
 def test_every_figure_is_printed_in_its_seed(path: Path) -> None:
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     for n, r in enumerate(rows, start=2):

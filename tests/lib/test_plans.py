@@ -12,7 +12,7 @@ import yaml
 
 from beskdash import plans
 from beskdash.paths import DATA_DIR, PLANS_DIR, ROOT
-from tests.conftest import run_cli
+from tests.conftest import needs_seeds, run_cli
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 FILES = sorted(PLANS_DIR.glob("*.yaml"))
@@ -124,6 +124,7 @@ def test_unknown_keys_and_double_counting_sums_are_reported(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@needs_seeds
 def test_every_quote_is_printed_in_the_seed(path: Path) -> None:
     plan = plans.load_plan_file(path)
     seed = _seed(plan)
@@ -147,6 +148,7 @@ def test_every_quote_is_printed_in_the_seed(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+@needs_seeds
 def test_every_number_in_a_plan_is_printed_in_its_seed(path: Path) -> None:
     plan = plans.load_plan_file(path)
     seed = _seed(plan)
@@ -176,6 +178,7 @@ def test_every_number_in_a_plan_is_printed_in_its_seed(path: Path) -> None:
     assert checked == {"alleroed-2022": 13, "gladsaxe-2022": 8, "ltk-2022": 5}.get(plan.id, 0)
 
 
+@needs_seeds
 def test_a_number_that_is_not_in_the_seed_is_caught() -> None:
     seed = _seed(plans.load_plans()["alleroed-2022"])
     assert _appears(288, seed) and _appears(9.9, seed) and _appears(10.6, seed)

@@ -1,17 +1,20 @@
-"""The StatBank reader on the real shipped extracts, and on a Danish rendering of the same data."""
+"""The StatBank reader on the real extracts in ../shared, on synthetic ones of the same shape, and on
+a Danish rendering of the same data."""
 
-from pathlib import Path
+import hashlib
+import subprocess
 
 import pandas as pd
 import pytest
 
-from beskdash.paths import DATA_DIR
+from beskdash.paths import ROOT
 from beskdash.readers import statbank
+from tests import statbank_fixtures
+from tests.conftest import SHARED_DST, dst_extract, needs_dst
 
-AUK01 = DATA_DIR / "dst" / "AUK01_en_2007Q1-2025Q4.csv"
-FOLK1AM = DATA_DIR / "dst" / "FOLK1AM_en_2021M10-2026M02.csv"
-FOLK1A = DATA_DIR / "dst" / "FOLK1A_en_population_Q1.csv"
-SHARED_DST = Path(__file__).resolve().parents[3] / "shared" / "data" / "dst"
+AUK01 = dst_extract("AUK01_en_2007Q1-2025Q4.csv")
+FOLK1AM = dst_extract("FOLK1AM_en_2021M10-2026M02.csv")
+FOLK1A = dst_extract("FOLK1A_en_population_Q1.csv")
 
 DA_AREAS = {"All Denmark": "Hele landet", "Copenhagen": "København", "Abroad": "Udlandet",
             "Not stated municipality": "Uoplyst kommune"}
@@ -33,13 +36,40 @@ def danish_rendering(raw: bytes) -> bytes:
     return ("\r\n".join(out) + "\r\n").encode("cp1252")
 
 
-def test_shipped_copies_equal_shared_extracts() -> None:
-    if not SHARED_DST.exists():
-        pytest.skip("../shared is not beside this checkout")
-    for f in (AUK01, FOLK1AM, FOLK1A):
-        assert f.read_bytes() == (SHARED_DST / f.name).read_bytes()
+def test_repository_holds_no_copy_of_shared_data() -> None:
+    """The extracts came from a third-party repository: no tracked file may equal one of ../shared/data/."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    files = [ROOT / p.decode() for p in tracked.split(b"\0") if p]
+    sha = {hashlib.sha256(f.read_bytes()).hexdigest() for f in files if f.is_file()}
+    assert not list(ROOT.glob("data/dst/*.csv")) or "data/dst/*.csv" in (ROOT / ".gitignore").read_text()
+    # The third-party StatBank extracts and API recordings (data/areas/ is the product's own area list).
+    if not SHARED_DST.is_dir():
+        pytest.skip(f"needs the real StatBank extracts in {SHARED_DST} to compare against (absent)")
+    shared = {hashlib.sha256(f.read_bytes()).hexdigest(): f for f in SHARED_DST.rglob("*") if f.is_file()}
+    assert [str(shared[h]) for h in sha & set(shared)] == []
 
 
+def test_synthetic_auk01_english_and_danish() -> None:
+    raw = statbank_fixtures.auk01()
+    r = statbank.read(raw, "AUK01.csv")
+    assert r.problems == [] and r.fmt == "statbank-csv-en" and r.source.key == "dst:AUK01"
+    assert r.frame["area_code"].nunique() == 6 and len(r.frame) == 6 * 8
+    assert r.skipped == {"Abroad": 8, "Not stated municipality": 8}
+    assert set(r.frame["benefit"]) == {"kontanthjaelp-nettoledige"} and set(r.frame["measure"]) == {"fuldtidspersoner"}
+    assert r.frame[(r.frame.area_code == "201") & (r.frame.period == "2019Q4")]["value"].iloc[0] == 24
+    da = statbank.read(danish_rendering(raw), "da.csv")
+    assert da.problems == [] and da.fmt == "statbank-csv-da"
+    cols = ["area_code", "benefit", "measure", "period", "value", "source"]
+    pd.testing.assert_frame_equal(r.frame[cols].reset_index(drop=True), da.frame[cols].reset_index(drop=True))
+
+
+def test_synthetic_population_table() -> None:
+    r = statbank.read(statbank_fixtures.folk1a(), "FOLK1A.csv")
+    assert r.problems == [] and r.source.key == "dst:FOLK1A"
+    assert set(r.frame["benefit"]) == {"befolkning"} and set(r.frame["measure"]) == {"personer"}
+
+
+@needs_dst
 def test_auk01_english() -> None:
     r = statbank.read(AUK01.read_bytes(), AUK01.name)
     assert r.problems == []
@@ -56,6 +86,7 @@ def test_auk01_english() -> None:
     assert first == 19206
 
 
+@needs_dst
 def test_danish_cp1252_rendering_reads_identically() -> None:
     en = statbank.read(AUK01.read_bytes(), "en.csv")
     da = statbank.read(danish_rendering(AUK01.read_bytes()), "da.csv")
@@ -65,6 +96,7 @@ def test_danish_cp1252_rendering_reads_identically() -> None:
     pd.testing.assert_frame_equal(en.frame[cols].reset_index(drop=True), da.frame[cols].reset_index(drop=True))
 
 
+@needs_dst
 def test_population_tables() -> None:
     m = statbank.read(FOLK1AM.read_bytes(), FOLK1AM.name)
     q = statbank.read(FOLK1A.read_bytes(), FOLK1A.name)

@@ -11,6 +11,7 @@ import pytest
 from beskdash import exports
 from beskdash.paths import ROOT
 from beskdash.store import Batch, SourceMeta, Store, StoreBusy, UndoError
+from tests.conftest import needs_dst
 
 SRC = SourceMeta("dst:AUK01", "Statistikbanken AUK01", "Danmarks Statistik", "CC BY 4.0")
 
@@ -24,6 +25,7 @@ def _export(store: Store) -> str:
     return exports.observations_csv(store.observations())
 
 
+@needs_dst
 def test_apply_diff_and_undo_restore_exactly(store: Store) -> None:
     before = _export(store)
     res = store.apply(_frame([("201", "2019Q4", 25.0), ("201", "2026Q1", 20.0), ("223", "2019Q4", None)]),
@@ -86,6 +88,7 @@ def test_busy_is_raised_in_process_too(db_copy: Path) -> None:
         Store(db_copy, read_only=True)
 
 
+@needs_dst
 def test_read_queries_are_deterministic(ro_store: Store) -> None:
     a = ro_store.observations(areas=["201", "223"], sources=["dst:AUK01"], period_from="2019Q1",
                               period_to="2019Q4")
@@ -93,3 +96,15 @@ def test_read_queries_are_deterministic(ro_store: Store) -> None:
     assert list(a["area_code"].unique()) == ["201", "223"]
     assert a.equals(ro_store.observations(areas=["223", "201"], sources=["dst:AUK01"], period_from="2019K1",
                                           period_to="2019Q4"))
+
+
+def test_named_reads_for_imports_and_counts(store: Store) -> None:
+    n = store.count_observations()
+    assert n == len(store.observations())
+    assert store.import_user(1) == "build" and store.import_user(10_000) is None
+    res = store.apply(_frame([("201", "2026Q1", 20.0)]), SRC, username="anna", file_name="nyt.csv",
+                      sha256="abc", fmt="test")
+    assert store.count_observations() == n + 1
+    assert store.active_imports_with_sha("abc") == [res.import_id] and store.import_user(res.import_id) == "anna"
+    store.undo(res.import_id)
+    assert store.active_imports_with_sha("abc") == []

@@ -1,3 +1,5 @@
+import pytest
+
 from beskdash import taxonomy
 
 
@@ -47,3 +49,27 @@ def test_region_members() -> None:
     assert len(taxonomy.members("084")) == 29
     assert len(taxonomy.members("000")) == 98
     assert "173" in taxonomy.members("landsdel-koebenhavns-omegn")
+
+
+def test_every_measure_has_a_role_and_the_role_answers_what_kind_of_number_it_is() -> None:
+    tax = taxonomy.get()
+    assert all(m.role in taxonomy.ROLES for m in [*tax.measures.values(), *tax.changes.values()])
+    counts = {k for k in tax.measures if taxonomy.is_count(k)}
+    assert counts == {"fuldtidspersoner", "personer"}  # STAR's benchmark counts are kept apart
+    assert {k for k in tax.measures if taxonomy.is_any_count(k)} == counts | {
+        "forventet-fuldtidspersoner", "faktisk-fuldtidspersoner"}
+    assert {k for k in tax.measures if taxonomy.is_share(k)} == {
+        "pct-befolkning", "pct-arbejdsstyrke", "pct", "forventet-andel", "faktisk-andel"}
+    # `share` (what the store's measures table records) is the role, not a second flag
+    assert {k for k, m in tax.measures.items() if m.share} == {k for k in tax.measures if taxonomy.is_share(k)}
+    assert taxonomy.role("uger") == "duration" and taxonomy.role("placering-benchmark") == "rank"
+    assert taxonomy.is_signed("forskel-andel") and taxonomy.is_signed("aendring-pct")
+    assert not taxonomy.is_signed("fuldtidspersoner")
+    # the changes plans print have a role but are not measures of the store
+    assert taxonomy.role("aendring-pct-point") == "change" and "aendring-pct" not in taxonomy.measure_keys()
+
+
+def test_an_unknown_measure_has_no_role() -> None:
+    with pytest.raises(KeyError):
+        taxonomy.role("antal-katte")
+    assert not taxonomy.is_count("antal-katte") and not taxonomy.is_share("antal-katte")

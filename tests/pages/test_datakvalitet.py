@@ -35,9 +35,9 @@ def test_findings_with_both_sides_and_sources(app: AppTest) -> None:
     assert not at.exception, at.exception
     assert at.title[0].value == "Datakvalitet"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["⛔ fejl"] == "1" and metrics["⚠️ advarsel"] == "2" and metrics["ℹ️ info"] == "7"
+    assert metrics["⛔ fejl"] == "1" and metrics["⚠️ advarsel"] == "2" and metrics["ℹ️ info"] == "20"
     cards = _cards(at)
-    assert len(cards) == 10
+    assert len(cards) == 23  # 13 of them figures printed only in the running text
     swap = cards[0]  # the worst first
     assert swap["head"].startswith("**⛔ fejl · Rudersdal 2021** · Tekst mod tabel: Østdanmark og RAR Hovedstaden")
     assert swap["printed"] == "Østdanmark 13 pct., RAR Hovedstaden 11 pct."
@@ -73,4 +73,4 @@ def test_a_hand_edited_link_never_crashes(app: AppTest) -> None:
     app.query_params["plan"] = "findes-ikke"
     at = app.run()
     assert not at.exception, at.exception
-    assert len(_cards(at)) == 10
+    assert len(_cards(at)) == 23
