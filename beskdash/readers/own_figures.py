@@ -22,8 +22,11 @@ import pandas as pd
 from beskdash import numbers, periods, template
 from beskdash.plans import Plan
 from beskdash.readers import delimited
+from beskdash.readers.base import Reader, ReadResult, Upload, empty, register
+from beskdash.store import SourceMeta
 from beskdash.validate import Problem
 
+FORMAT = "egne-tal"
 FORMAT_XLSX = "egne-tal-xlsx"
 FORMAT_CSV = "egne-tal-csv"
 LABELS = {FORMAT_XLSX: "egne tal og vurderinger (Excel-skabelon)", FORMAT_CSV: "egne tal og vurderinger (CSV)"}
@@ -265,9 +268,29 @@ def _number(v: object, text_numbers: bool) -> float | None:
 
 
 def _plans() -> dict[str, Plan]:
-    from beskdash.plans import load_plans
+    from beskdash import goals
 
-    return load_plans()
+    return goals.plans()
+
+
+# --- registration --------------------------------------------------------------------------------
+
+def _sniff(u: Upload) -> bool:
+    if u.kind == "zip":
+        return sniff_xlsx(u.raw)
+    return u.kind == "text" and sniff_csv(u.first_line)
+
+
+def _read(u: Upload, table: str | None) -> ReadResult:
+    res = read(u.raw, u.name)
+    sources = {f"{SOURCE_PREFIX}{p}": SourceMeta(f"{SOURCE_PREFIX}{p}", f"Egne tal og vurderinger ({p})",
+                                                  kind="own-figures") for p in res.plans}
+    frame = res.frame if not res.problems else res.frame.iloc[0:0]
+    return ReadResult(empty(), res.problems, None, res.fmt, sources=sources, goal_figures=frame)
+
+
+READER = register(Reader(FORMAT, "egne tal og vurderinger", sniff=_sniff, read=_read, priority=20,
+                         variants=LABELS))
 
 
 def _empty() -> pd.DataFrame:
