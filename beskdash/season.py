@@ -25,7 +25,8 @@ MOVING_AVERAGE, YEAR_ON_YEAR = "12-måneders glidende gennemsnit", "ændring fra
 
 def period_value(points: pd.DataFrame, period: str) -> tuple[float | None, str | None]:
     """The value of a year or quarter (or month) and how it was found: 'kilde' (the source's own figure
-    for that period) or 'gennemsnit af N måneder'. None when the source has none and a month is missing."""
+    for that period), 'gennemsnit af 12 måneder' or (a year of quarterly values) 'gennemsnit af 4 kvartaler'.
+    None when the source has none and a part is missing."""
     valid = points.dropna(subset=["value"])
     own = valid[valid["period"] == period]
     if not own.empty:
@@ -34,12 +35,31 @@ def period_value(points: pd.DataFrame, period: str) -> tuple[float | None, str |
     if kind not in ("year", "quarter"):
         return None, None
     end = periods.end_month(period)
-    n = 12 if kind == "year" else 3
-    months = {periods.from_ordinal(end - i, "month") for i in range(n)}
-    m = valid[valid["period"].isin(months)]
-    if len(m) < n:
-        return None, None
-    return float(m["value"].mean()), f"gennemsnit af {n} måneder"
+    parts = [("month", 12 if kind == "year" else 3, "måneder")]
+    if kind == "year":
+        parts.append(("quarter", 4, "kvartaler"))
+    for part_kind, n, word in parts:
+        step = 1 if part_kind == "month" else 3
+        wanted = {periods.from_ordinal(periods.ordinal(periods.from_ordinal(end - i * step, "month"))
+                                       // (1 if part_kind == "month" else 3), part_kind) for i in range(n)}
+        m = valid[(valid["kind"] == part_kind) & valid["period"].isin(wanted)]
+        if len(m) == n:
+            return float(m["value"].mean()), f"gennemsnit af {n} {word}"
+    return None, None
+
+
+def count_parts(points: pd.DataFrame, period: str) -> tuple[int, int]:
+    """How many of a year's (or quarter's) months have a value, of how many; a year of quarterly values
+    counts quarters: for 'N af 12 måneder'."""
+    valid = points.dropna(subset=["value"])
+    end = periods.end_month(period)
+    year = periods.kind(period) == "year"
+    months = {periods.from_ordinal(end - i, "month") for i in range(12 if year else 3)}
+    n = int(valid["period"].isin(months).sum())
+    if n or not year:
+        return n, 12 if year else 3
+    quarters = {f"{periods.year(period)}Q{q}" for q in range(1, 5)}
+    return int(valid["period"].isin(quarters).sum()), 4
 
 
 def complete_periods(points: pd.DataFrame, kind: str) -> list[tuple[str, float, str]]:
@@ -47,9 +67,9 @@ def complete_periods(points: pd.DataFrame, kind: str) -> list[tuple[str, float, 
     (period, value, how)."""
     valid = points.dropna(subset=["value"])
     candidates = set(valid.loc[valid["kind"] == kind, "period"])
-    for p in valid.loc[valid["kind"] == "month", "period"]:
-        y, m = periods.year(p), int(p[5:])
-        candidates.add(str(y) if kind == "year" else f"{y}Q{(m - 1) // 3 + 1}")
+    for p in valid.loc[valid["kind"].isin(["month", "quarter"]), "period"]:
+        y, q = periods.year(p), (periods.end_month(p) % 12) // 3 + 1
+        candidates.add(str(y) if kind == "year" else f"{y}Q{q}")
     out = []
     for p in sorted(candidates, key=periods.sort_key):
         v, how = period_value(points, p)

@@ -182,3 +182,82 @@ def test_scorecard_counts_by_status_and_kind() -> None:
     card = evidence.scorecard(ALLEROED, results).set_index("Status")
     assert card.loc["nået", "Egne tal"] == 1 and card.loc["I alt", "I alt"] == len(ALLEROED.goals)
     assert card.loc["kan ikke vurderes", "Jobcentrets vurdering"] == 3
+
+
+# --- Through the import pipeline, judged by the engine ------------------------------------------
+
+def _import(capsys, db, path) -> tuple[int, str, str]:
+    from beskdash.__main__ import main
+
+    code = main(["import", str(path), "--db", str(db), "--user", "anna"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _results(db) -> dict:
+    from beskdash import goals
+
+    with Store(db, read_only=True) as s:
+        return {r.goal_id: r for r in goals.evaluate_plan(s, "alleroed-2022")}
+
+
+def test_one_value_makes_its_goal_met(db_copy, tmp_path, capsys) -> None:
+    from beskdash.status import Status
+    from beskdash.text import goals as say
+
+    f = tmp_path / "egne.csv"
+    f.write_bytes(_csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;11;;optalt i CRM"))
+    code, _out, err = _import(capsys, db_copy, f)
+    assert code == 0, err
+    r = _results(db_copy)["rm1-virksomhedsbesoeg"]
+    assert (r.status, r.latest, r.latest_period) == (Status.NAAET, 11, "2022")
+    assert say.provenance_line(r).startswith("Egne tal, indtastet af anna, ")
+    assert "egne:alleroed-2022" in r.sources
+
+
+def test_an_unknown_goal_is_refused_and_the_export_is_byte_identical(db_copy, tmp_path, capsys) -> None:
+    from beskdash.__main__ import main
+
+    def export() -> str:
+        main(["export", "--db", str(db_copy)])
+        return capsys.readouterr().out
+
+    before = export()
+    f = tmp_path / "egne.csv"
+    f.write_bytes(_csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;11;;", "alleroed-2022;rm9-ukendt;2022;3;;"))
+    code, _out, err = _import(capsys, db_copy, f)
+    assert code == 1 and "egne.csv, linje 3, kolonne mål: 'rm9-ukendt' er ikke et mål i planen alleroed-2022" in err
+    assert export() == before
+    with Store(db_copy, read_only=True) as s:
+        assert s.goal_figures().empty
+
+
+def test_a_filled_template_leaves_no_goal_without_a_series_unjudged(db_copy, tmp_path, capsys) -> None:
+    from beskdash.__main__ import main
+    from beskdash.status import Status
+
+    out_file = tmp_path / "skabelon.xlsx"
+    assert main(["template", "--plan", "alleroed-2022", "--output", str(out_file)]) == 0
+    wb = load_workbook(out_file)
+    ws = wb[template.SHEET]
+    for row in ws.iter_rows(min_row=2):
+        if row[3].value:  # a number: 40 for a baseline period, 50 at the deadline
+            row[5].value = 40 if row[4].value in ("2019M12", "2021") else 50
+        else:
+            row[6].value, row[7].value = "på vej", "Samarbejdet er etableret; første forløb i gang"
+    wb.save(out_file)
+    code, _out, err = _import(capsys, db_copy, out_file)
+    assert code == 0, err
+    results = _results(db_copy)
+    own = [r for r in results.values() if r.evidence != template.SERIES]
+    assert len(own) == 10 and all(r.status is not Status.KAN_IKKE for r in own)
+    q = results["rm2-en-plan"]
+    assert (q.status, q.reason.value) == (Status.PAA_VEJ, "assessed")
+    from beskdash.text import goals as say
+
+    assert say.reason(q).startswith("jobcentrets egen vurdering for 2022 (ikke beregnet), indtastet af anna ")
+    assert say.reason(q).endswith("«Samarbejdet er etableret; første forløb i gang»")
+    # undo puts every goal back
+    with Store(db_copy) as s:
+        s.undo(int(s.imports()["id"].iloc[0]))
+    assert all(r.status is Status.KAN_IKKE for r in _results(db_copy).values() if r.evidence != template.SERIES)

@@ -61,3 +61,11 @@ def test_quarters_use_the_four_quarter_moving_average() -> None:
     proj = season.project(pts, "2022", kind="quarter")
     assert proj.method == "4-kvartalers glidende gennemsnit" and proj.deadline_value == pytest.approx(290.0)
     assert season.project(pts, "2022Q4", kind="quarter").deadline_value == pytest.approx(310.0)
+
+
+def test_a_year_of_quarters_is_their_mean() -> None:
+    pts = pd.DataFrame({"period": ["2022Q1", "2022Q2", "2022Q3", "2022Q4"], "kind": "quarter",
+                        "value": [300.0, 280.0, 270.0, 310.0]})
+    assert season.period_value(pts, "2022") == (290.0, "gennemsnit af 4 kvartaler")
+    assert season.complete_periods(pts, "year") == [("2022", 290.0, "gennemsnit af 4 kvartaler")]
+    assert season.period_value(pts.iloc[:3], "2022") == (None, None)
