@@ -154,7 +154,9 @@ def projection_method(p: Projection | SeasonalProjection) -> str:
     """Which method projected, over which periods: the page and the report say it in words."""
     span = f"{fmt.period(p.first_period)}–{fmt.period(p.last_period)}"
     if not isinstance(p, SeasonalProjection):
-        return f"mindste kvadraters metode over de seneste {p.n_points} {_PERIODICITY.get(p.kind, '')} værdier, {span}"
+        few = " – for få i træk til at fjerne sæsonen" if p.kind in ("month", "quarter") else ""
+        return (f"mindste kvadraters metode over de seneste {p.n_points} {_PERIODICITY.get(p.kind, '')} værdier, "
+                f"{span}{few}")
     if "glidende" in p.method:
         return f"sæsonen fjernet med {p.method}: ret linje gennem de seneste {p.n_points} gennemsnit, {span}"
     return f"sæsonen fjernet med {p.method} ({p.n_points} sammenligninger), {span}"
@@ -271,7 +273,7 @@ def missing_hint(r: GoalResult) -> str | None:
     """The extract that would let the engine judge the goal, e.g.
     `jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022`; None when
     the engine needs none."""
-    if r.evidence != template.SERIES and r.status is Status.KAN_IKKE and r.reason is not Reason.NO_TARGET:
+    if r.evidence != template.SERIES and r.status is Status.KAN_IKKE and not r.entered:
         rows = r.template_rows
         return ("; ".join(row.where() for row in rows)) if rows else None
     if not r.needs_extract or r.after is None:
