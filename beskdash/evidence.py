@@ -77,6 +77,15 @@ def assessment(figures: pd.DataFrame, plan_id: str, goal_id: str) -> Entered | N
 
 # --- For the pages -------------------------------------------------------------------------------
 
+def shown(value: float | None, assessment: str | None) -> str:
+    """An own figure or an assessment as a cell: `11`, `57,5`, `på vej`, or `–` for nothing."""
+    from beskdash import fmt
+
+    if assessment is not None and not pd.isna(assessment):
+        return str(assessment)
+    return fmt.number(value, decimals=None)
+
+
 def scorecard(plan, results: list) -> pd.DataFrame:
     """Counts of the plan's goals by status (rows) and kind of evidence (columns), with totals: the top of
     Målopfølgning. `results` are the engine's GoalResults (status as its Danish word)."""

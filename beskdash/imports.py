@@ -282,6 +282,24 @@ class Preview:
             "Nu": [fmt.value(v, m) for v, m in zip(df["new_value"], df["measure"])],
         })
 
+    def goal_figure_changes(self) -> pd.DataFrame:
+        """New and changed own figures and assessments, one row each (old → new), for people."""
+        from beskdash import evidence
+
+        rows = [d.rows.assign(fil=f.name) for f in self.files if f.goal_figures is not None
+                for d in f.diffs.values() if len(d.rows)]
+        cols = ["Fil", "Plan", "Mål", "Periode", "Før", "Nu", "Note"]
+        if not rows:
+            return pd.DataFrame(columns=cols)
+        df = pd.concat(rows, ignore_index=True)
+        return pd.DataFrame({
+            "Fil": df["fil"], "Plan": df["plan"], "Mål": df["goal_id"],
+            "Periode": [fmt.period(p) for p in df["period"]],
+            "Før": [evidence.shown(v, a) for v, a in zip(df["old_value"], df["old_assessment"])],
+            "Nu": [evidence.shown(v, a) for v, a in zip(df["new_value"], df["new_assessment"])],
+            "Note": df["new_note"].fillna(""),
+        })
+
     def changes_by_area(self) -> pd.DataFrame:
         """Per area and benefit: how many figures are new and changed, and over which periods."""
         rows = [f.diff.rows for f in self.files if len(f.diff.rows)]
