@@ -33,6 +33,7 @@ qualitative goal shows the jobcenter's own assessment (``Reason.ASSESSED``), nev
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -490,18 +491,23 @@ def observations_for(store: Store, plan: Plan, until: str | None = None) -> pd.D
                               period_to=until)
 
 
-def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: str | None = None) -> list[GoalResult]:
+def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: str | None = None,
+                  entered_before: dt.datetime | None = None) -> list[GoalResult]:
     """Every goal of one plan, in the plan's order, with data up to `until` (default: all).
     (`plans_version` only keys the pages' cache.)"""
     plan = plans()[plan_id]
     obs = observations_for(store, plan, until)
-    figures = figures_for(store, plan_id, until)
+    figures = figures_for(store, plan_id, until, entered_before)
     return [evaluate(plan, g, obs, figures) for g in plan.goals]
 
 
-def figures_for(store: Store, plan_id: str, until: str | None = None) -> pd.DataFrame:
-    """The plan's own figures and assessments; with `until`, only those of periods ending by then."""
+def figures_for(store: Store, plan_id: str, until: str | None = None,
+                entered_before: dt.datetime | None = None) -> pd.DataFrame:
+    """The plan's own figures and assessments; with `until`, only those of periods ending by then; with
+    `entered_before`, only those entered before then (as a report made then saw them)."""
     figs = store.goal_figures(plan_id)
+    if entered_before is not None and not figs.empty:
+        figs = figs[figs["imported_at"] < pd.Timestamp(entered_before)]
     if until is None or figs.empty:
         return figs
     end = periods.end_month(periods.parse_period(until))

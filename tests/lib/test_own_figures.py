@@ -261,3 +261,23 @@ def test_a_filled_template_leaves_no_goal_without_a_series_unjudged(db_copy, tmp
     with Store(db_copy) as s:
         s.undo(int(s.imports()["id"].iloc[0]))
     assert all(r.status is Status.KAN_IKKE for r in _results(db_copy).values() if r.evidence != template.SERIES)
+
+
+def test_report_carries_own_figures_with_authors_and_what_changed_since_the_last_report(store: Store) -> None:
+    from beskdash import report
+
+    raw = _csv("alleroed-2022;rm1-virksomhedsbesoeg;2022;11;;optalt i CRM",
+               "alleroed-2022;rm2-en-plan;2022;;på vej;Planerne er i gang")
+    frame = own_figures.read(raw, "egne.csv", PLANS).frame
+    store.apply_goal_figures(frame, "alleroed-2022", username="anna", file_name="egne.csv", sha256=None,
+                             fmt=own_figures.FORMAT_CSV)
+    rep = report.build(store, "alleroed-2022")
+    assert rep.previous is not None
+    changed = {now.goal_id: (str(then.status), str(now.status)) for then, now in rep.changes}
+    assert changed == {"rm1-virksomhedsbesoeg": ("kan ikke vurderes", "nået"),
+                       "rm2-en-plan": ("kan ikke vurderes", "på vej")}
+    html = report.to_html(rep)
+    assert "<h2>Ændret siden sidste rapport</h2>" in html
+    assert "Egne tal, indtastet af anna, " in html and "optalt i CRM" in html
+    assert "jobcentrets egen vurdering for 2022 (ikke beregnet), indtastet af anna" in html
+    assert "«Planerne er i gang»" in html
