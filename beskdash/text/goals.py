@@ -550,16 +550,29 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     """One or two plain sentences from the engine's numbers, e.g. `Sygedagpenge: 300 fuldtidspersoner
     i 2021, 12 over målet på 288. Udviklingen går den rigtige vej, men målet nås ikke i 2022 med den
     nuværende takt.` Every number in it is in the goal's row of the summary table (`summary_row`)."""
+    if r.reason is Reason.ASSESSED:
+        a = r.entered[0]
+        note = f" {a.note}" if a.note else ""
+        return (f"Kvalitativt mål: jobcentrets egen vurdering for {fmt.period(a.period)} er «{r.status}» "
+                f"(indtastet af {a.username}, {_date(a.entered_at)}).{note}")
     if r.kind == "qualitative":
         return "Kvalitativt mål: planen sætter intet tal, så målet følges op i tekst og vurderes ikke automatisk."
     goal_line = f"Målet er {_target_phrase(r)}." if r.target_type is not None else ""
+    if r.reason is Reason.INCOMPLETE_PERIOD:
+        have, of = r.parts
+        return (f"{subject}: målet gælder hele perioden, og der er endnu kun tal for {have} af {of} "
+                f"{'måneder' if of in (12, 3) else 'kvartaler'}, så målet kan ikke vurderes endnu. {goal_line}")
+    if r.latest is None and r.projection is not None:
+        verdict = "nås målet" if r.status == Status.PAA_VEJ else "nås målet ikke"
+        return (f"{subject}: {fmt.period(r.deadline)} er ikke afsluttet; fremskrevet uden sæson giver det "
+                f"{value(r.projection.deadline_value, r.unit)}, så med den nuværende takt {verdict}. {goal_line}")
     if r.latest is None:
         if r.target_type is None:
             since = f"efter {fmt.period(r.after)}" if r.after and r.measure is not None else "i databasen"
             return f"{subject}: ingen måling {since} endnu, og planen sætter intet mål."
         if r.measure is None:
-            return (f"{subject}: tallet findes endnu ikke som dataserie, så målet kan ikke vurderes. "
-                    f"{goal_line}")
+            return (f"{subject}: kommunens eget tal er endnu ikke indtastet (skabelonen til egne tal), så målet "
+                    f"kan ikke vurderes. {goal_line}")
         if r.baseline is not None and r.baseline_period:
             goal_line = (f"Udgangspunktet er {value(r.baseline, r.unit)} {_in(r.baseline_period)}, og målet er "
                          f"{_target_phrase(r)}.")
@@ -595,6 +608,8 @@ def summary_row(r: GoalResult) -> dict[str, str]:
     state them)."""
     if r.latest is not None:
         latest = f"{value(r.latest, r.unit)} ({fmt.period(r.latest_period)})"
+    elif r.reason is Reason.INCOMPLETE_PERIOD:
+        latest = f"kun {r.parts[0]} af {r.parts[1]} {'måneder' if r.parts[1] in (12, 3) else 'kvartaler'}"
     else:
         latest = f"ingen efter {fmt.period(r.after)}" if r.after and r.measure is not None else "–"
     target = target_of(r) if r.target_type is None else f"{target_of(r)}, {deadline_text(r.deadline)}"
