@@ -449,3 +449,14 @@ def test_a_series_break_is_never_projected_across() -> None:
     # 14 months after the break: year-on-year change (only one pair after the break: 0) — flat at 300
     assert r2.projection.first_period >= "2025M07" and r2.status == Status.IKKE_PAA_VEJ
     assert "databrud juli 2025" in say.reason(r2)
+
+
+def test_a_series_break_is_marked_on_the_chart() -> None:
+    g = _goal(indicator={"series": {**SERIES, "benefits": ["kontanthjaelp"]}}, baseline={"value": 500,
+              "period": "2024"}, target={"type": "absolute", "value": 250, "deadline": "2026M12"})
+    plan = _plan(g, year=2025)
+    obs = _obs(_months("2024M01", [500] * 18 + [300] * 14, benefit="kontanthjaelp"))
+    res = goals.evaluate(plan, plan.goals[0], obs)
+    detail = goals.GoalDetail(res, goals.series_points(plan.goals[0], obs), area="201")
+    rows = _datasets(goal_charts.series(detail).to_dict())
+    assert any(x.get("text") == "Databrud: juli 2025" and x.get("date") == "2025-07-01" for x in rows)
