@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import evidence, goals, imports, markup, pages_registry, report, taxonomy, template, ui
+from beskdash import evidence, exports, goals, imports, markup, pages_registry, report, taxonomy, template, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
 from beskdash.text import goals as say
@@ -55,6 +55,10 @@ st.caption("Mål uden dataserie følges med kommunens egne tal og jobcentrets vu
 st.download_button("Hent skabelon til egne tal (Excel)", lambda: template.workbook(plan),
                    f"egne-tal-{plan_id}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="maal_skabelon")
+st.download_button("Hent indtastede egne tal og vurderinger (CSV)",
+                   lambda: exports.goal_figures_csv(store.goal_figures(plan_id)).encode("utf-8"),
+                   f"egne-tal-indtastet-{plan_id}.csv", "text/csv", key="maal_egne_eksport",
+                   help="Med hvem der indtastede hvert tal, hvornår og fra hvilken fil.")
 if ui.is_analyst():
     ui.show_done("maal_egne_done")
     own_rows = template.rows(plan)

@@ -74,14 +74,13 @@ def cmd_fetch_plan(args: argparse.Namespace) -> None:
     """Exactly the series the plan's unjudgeable goals need; afterwards, which goals became judgeable."""
     from beskdash import fetch, goals
     from beskdash.fetch.http import FetchError
-    from beskdash.status import Status
 
     if not args.plan:
         raise CliError("Angiv hvad der skal hentes: fetch dst, fetch jobindsats eller fetch --plan ID.")
     if args.plan not in goals.plans():
         raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(goals.plans())}")
     with open_store(args, read_only=True) as store:
-        before = {r.goal_id: r.status for r in goals.evaluate_plan(store, args.plan)}
+        before = fetch.statuses(store, args.plan)
         try:
             fetched, found = fetch.for_plan(store, args.plan, api=args.api, settings=_settings(args),
                                             progress=_progress)
@@ -98,9 +97,7 @@ def cmd_fetch_plan(args: argparse.Namespace) -> None:
     if args.dry_run:
         return
     with open_store(args, read_only=True) as store:
-        after = goals.evaluate_plan(store, args.plan)
-    became = [r for r in after if before.get(r.goal_id) is Status.KAN_IKKE and r.status is not Status.KAN_IKKE]
-    print("Kan nu vurderes: " + (", ".join(f"{r.goal_id} ({r.status})" for r in became) if became else "ingen"))
+        print(fetch.became_judgeable(store, args.plan, before))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -179,3 +179,20 @@ def for_plan(store: Any, plan_id: str, *, api: str | None = None, settings: Any 
         out.append(statbank.fetch_table(t, areas=sorted(plan[needs_mod.DST][t]), from_period=spans[t.lower()][0],
                                         settings=settings, progress=table_progress(progress, i, n_all)))
     return out, found
+
+
+def statuses(store: Any, plan_id: str) -> dict[str, Any]:
+    """Goal id → status now: taken before a plan fetch, to say afterwards which goals became judgeable."""
+    from beskdash import goals
+
+    return {r.goal_id: r.status for r in goals.evaluate_plan(store, plan_id)}
+
+
+def became_judgeable(store: Any, plan_id: str, before: dict[str, Any]) -> str:
+    """`Kan nu vurderes: rm4-sygedagpenge-helaarspersoner (ikke på vej)` or `… ingen`."""
+    from beskdash import goals
+    from beskdash.status import Status
+
+    now = [r for r in goals.evaluate_plan(store, plan_id)
+           if before.get(r.goal_id) is Status.KAN_IKKE and r.status is not Status.KAN_IKKE]
+    return "Kan nu vurderes: " + (", ".join(f"{r.goal_id} ({r.status})" for r in now) if now else "ingen")

@@ -158,9 +158,11 @@ def test_plan_summary_and_the_committee_report_for_download(page: AppTest, monke
         "Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke vurderes: 3 er kvalitative og for "
         "10 mangler der data.")
     assert [b.proto.label for b in at.get("download_button")] == [
-        "Hent rapport (HTML)", "Hent rapport (PDF)", "Hent skabelon til egne tal (Excel)"]
+        "Hent rapport (HTML)", "Hent rapport (PDF)", "Hent skabelon til egne tal (Excel)",
+        "Hent indtastede egne tal og vurderinger (CSV)"]
     assert set(made) == {"ledelsesinformation-alleroed-2022.html", "ledelsesinformation-alleroed-2022.pdf",
-                         "egne-tal-alleroed-2022.xlsx"}
+                         "egne-tal-alleroed-2022.xlsx", "egne-tal-indtastet-alleroed-2022.csv"}
+    assert made["egne-tal-indtastet-alleroed-2022.csv"]().decode().startswith("plan;mål;periode;værdi;vurdering")
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(made["egne-tal-alleroed-2022.xlsx"]()))
