@@ -74,10 +74,10 @@ def sniff_csv(first_line: str, plan_ids: set[str] | None = None) -> bool:
 
 def sniff_xlsx(raw: bytes) -> bool:
     """An .xlsx with a sheet named like the template's (without opening the whole workbook)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            wb = z.read("xl/workbook.xml").decode("utf-8", errors="replace")
-    except (zipfile.BadZipFile, KeyError):
+    try:  # a hostile zip (encrypted, a bomb, a damaged member) is no template: only the head is read
+        with zipfile.ZipFile(io.BytesIO(raw)) as z, z.open("xl/workbook.xml") as f:
+            wb = f.read(256 * 1024).decode("utf-8", errors="replace")
+    except Exception:  # zipfile raises many kinds (BadZipFile, KeyError, RuntimeError, zlib.error, …)
         return False
     return f'name="{template.SHEET}"' in wb
 
