@@ -42,6 +42,7 @@ from functools import lru_cache
 import pandas as pd
 
 from beskdash import evidence, periods, season, taxonomy, template
+from beskdash.evidence import Entered
 from beskdash.needs import SeriesBreak, breaks_for
 from beskdash.paths import PLANS_DIR
 from beskdash.plans import FocusArea, Goal, Plan, PlanError, load_plans, minister_goals
@@ -55,6 +56,7 @@ _EPS = 1e-9
 # A share summed over several benefits is recomputed from its numerators and denominator.
 SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
 NUMERATOR_MEASURE = "fuldtidspersoner"
+_BY_WORD = {s.word: s for s in Status}  # an entered assessment (`på vej`) as its Status
 
 
 class Reason(StrEnum):
@@ -130,7 +132,7 @@ class GoalResult:
     ref_quote: str | None = None
     seed_file: str = ""
     evidence: str = ""  # template.SERIES, OWN or ASSESSMENT: what kind of evidence follows the goal
-    entered: tuple[evidence.Entered, ...] = ()  # the own figures or the assessment the result rests on
+    entered: tuple[Entered, ...] = ()  # the own figures or the assessment the result rests on
     latest_how: str | None = None  # how the latest figure was found: 'kilde', 'gennemsnit af 12 måneder', …
     parts: tuple[int, int] = (0, 0)  # INCOMPLETE_PERIOD: (months or quarters with a value, of how many)
     series_break: SeriesBreak | None = None  # a known break inside the judged span (never projected across)
@@ -344,11 +346,11 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
                     latest_period=None, latest_source=None, reference=None, gap=None, gap_pct=None)
         a = evidence.assessment(figures, plan.id, goal.id) if figures is not None else None
         if a is not None and a.assessment:
-            return GoalResult(**base, **none, status=Status(a.assessment), reason=Reason.ASSESSED,
+            return GoalResult(**base, **none, status=_BY_WORD[a.assessment], reason=Reason.ASSESSED,
                               sources=(*sources, evidence.source_key(plan.id)), entered=(a,))
         return GoalResult(**base, **none, status=Status.KAN_IKKE, reason=Reason.QUALITATIVE, sources=tuple(sources))
 
-    entered: tuple[evidence.Entered, ...] = ()
+    entered: tuple[Entered, ...] = ()
     if kind_of_evidence == template.OWN:
         points = evidence.points(figures, plan.id, goal.id) if figures is not None else pd.DataFrame(
             columns=evidence.POINT_COLUMNS)
