@@ -257,3 +257,34 @@ def ranking_document(store: Store, r: Any) -> Document:
     notes.append("Placering 1 er " + ("lavest." if r.lower_is_better else "højest."))
     title = (f"{taxonomy.benefit_label(r.benefit)}: alle kommuner, {fmt.period(r.period)} ({r.unit})")
     return Document(title, compare.ranking_table(r), tuple(notes))
+
+
+# --- Own figures and assessments, with provenance -------------------------------------------------
+
+OWN_FIGURE_COLUMNS = ["plan", "mål", "periode", "værdi", "vurdering", "note", "indtastet_af", "indtastet", "fil",
+                      "import"]
+
+
+def goal_figures_csv(df: pd.DataFrame) -> str:
+    """`Store.goal_figures()` as the own-figures CSV (`;`, Danish numbers) with who entered each figure, when
+    (ISO time), from which file and in which import; importing the file again changes nothing."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(OWN_FIGURE_COLUMNS)
+    for r in df.sort_values(["plan", "goal_id", "period"], kind="stable").itertuples(index=False):
+        value = "" if pd.isna(r.value) else machine_number(r.value).replace(".", ",")
+        w.writerow([r.plan, r.goal_id, r.period, value, "" if pd.isna(r.assessment) else r.assessment,
+                    "" if pd.isna(r.note) else r.note, r.username, pd.Timestamp(r.imported_at).isoformat(),
+                    r.file_name, int(r.import_id)])
+    return buf.getvalue()
+
+
+def goal_figures_json(df: pd.DataFrame) -> str:
+    records = [{"plan": r.plan, "goal_id": r.goal_id, "period": r.period,
+                "value": None if pd.isna(r.value) else _json_value(r.value),
+                "assessment": None if pd.isna(r.assessment) else r.assessment,
+                "note": None if pd.isna(r.note) else r.note, "entered_by": r.username,
+                "entered_at": pd.Timestamp(r.imported_at).isoformat(), "file_name": r.file_name,
+                "import_id": int(r.import_id)}
+               for r in df.sort_values(["plan", "goal_id", "period"], kind="stable").itertuples(index=False)]
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"

@@ -17,20 +17,32 @@ writes no Danish: each result carries a `Status`, a `Reason` code and the number
 5. ``nået`` when the latest value meets the target: at or below for a decrease, at or above for
    an increase (strictly below/above for "under …" and for a direction), within the tolerance.
 6. Not met and the deadline reached: ``ikke på vej``.
-7. Otherwise the trend decides: a least-squares line through the last ``TREND_POINTS`` values of
-   the same periodicity (at least ``MIN_TREND_POINTS``), projected to the deadline: meeting the
-   target there is ``på vej``, else ``ikke på vej``. Too few values: ``kan ikke vurderes``.
+7. Otherwise the trend decides, projected to the deadline: meeting the target there is ``på vej``,
+   else ``ikke på vej``. Monthly and quarterly values are projected with the season removed
+   (``beskdash.season``: the 12-month or 4-quarter moving average, or the change from the same
+   periods a year earlier), never across a known series break; yearly values by a least-squares line
+   through the last ``TREND_POINTS`` (at least ``MIN_TREND_POINTS``). Too few: ``kan ikke vurderes``.
+
+The target's own type of period decides what is compared: a target for a year is judged on that
+year's figure (the source's own, else the mean of all its months or quarters, never one month), a
+quarterly target on quarters, a monthly one on months; at the deadline, on the deadline's own period.
+
+A goal without a data series is judged on the municipality's own figures by the same rule; a
+qualitative goal shows the jobcenter's own assessment (``Reason.ASSESSED``), never a computed result.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import pandas as pd
 
-from beskdash import periods, plan_versions, taxonomy
+from beskdash import evidence, periods, plan_versions, season, taxonomy, template
+from beskdash.evidence import Entered
+from beskdash.needs import SeriesBreak, breaks_for
 from beskdash.plans import FocusArea, Goal, Plan, PlanError, minister_goals
 from beskdash.status import Status
 from beskdash.store import Store
@@ -42,6 +54,7 @@ _EPS = 1e-9
 # A share summed over several benefits is recomputed from its numerators and denominator.
 SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
 NUMERATOR_MEASURE = "fuldtidspersoner"
+_BY_WORD = {s.word: s for s in Status}  # an entered assessment (`på vej`) as its Status
 
 
 class Reason(StrEnum):
@@ -57,6 +70,8 @@ class Reason(StrEnum):
     TOO_FEW_POINTS = "too-few-points"  # `trend_values` values of `series_kind`, fewer than MIN_TREND_POINTS
     PROJECTED_MET = "projected-met"  # the projection meets the target at the deadline
     PROJECTED_NOT_MET = "projected-not-met"  # the projection misses it
+    ASSESSED = "assessed"  # a qualitative goal: the jobcenter's own assessment (`entered`), not computed
+    INCOMPLETE_PERIOD = "incomplete-period"  # a yearly/quarterly target, no complete period, no projection
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,14 @@ class GoalResult:
     ref_section: str = ""
     ref_quote: str | None = None
     seed_file: str = ""
+    evidence: str = ""  # template.SERIES, OWN or ASSESSMENT: what kind of evidence follows the goal
+    entered: tuple[Entered, ...] = ()  # the own figures or the assessment the result rests on
+    latest_how: str | None = None  # how the latest figure was found: 'kilde', 'gennemsnit af 12 måneder', …
+    parts: tuple[int, int] = (0, 0)  # INCOMPLETE_PERIOD: (months or quarters with a value, of how many)
+    series_break: SeriesBreak | None = None  # a known break inside the judged span (never projected across)
+    # The template rows that would fill an own-figures or assessment goal (found with the plan at hand, so a
+    # stored plan version is read from the same store as the goal).
+    template_rows: tuple[template.TemplateRow, ...] = ()
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -237,6 +260,35 @@ def project(points: pd.DataFrame, deadline: str) -> Projection | None:
     return Projection(kind, len(pts), pts["period"].iloc[0], pts["period"].iloc[-1], slope, intercept, at)
 
 
+def _judged_points(points: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The series in the target's own period type (year or quarter): the source's own figures, else the means
+    of complete months (or quarters); `how` says which. Empty when no such period is complete."""
+    rows = []
+    for period, value, how in season.complete_periods(points, kind):
+        end = periods.end_month(period)
+        start = end - (11 if kind == "year" else 2)
+        used = points[(points["end"] >= start) & (points["end"] <= end) & points["value"].notna()]
+        srcs = tuple(sorted({x for t in used["sources"] for x in t}))
+        rows.append((period, kind, end, value, srcs, False, False, how))
+    return pd.DataFrame(rows, columns=[*evidence.POINT_COLUMNS, "how"])
+
+
+def project_seasonal(points: pd.DataFrame, deadline: str, brk: SeriesBreak | None,
+                     yearly_kind: str) -> season.SeasonalProjection | Projection | None:
+    """The deadline's figure projected without reading the season as a trend: monthly values, else quarterly
+    (season removed, see `beskdash.season`), else yearly (straight line); only values after a series break."""
+    pts = points.dropna(subset=["value"])
+    if brk is not None:
+        pts = pts[pts["end"] >= periods.end_month(brk.period)]
+    for kind in ("month", "quarter"):
+        if (pts["kind"] == kind).any():
+            p = season.project(pts, deadline, kind)
+            if p is not None:
+                return p
+    yearly = pts[pts["kind"] == yearly_kind]
+    return project(yearly, deadline) if len(yearly) else None
+
+
 def _meets(value: float, reference: float, direction: str, strict: bool, tolerance: float) -> bool:
     if direction == "decrease":
         return value < reference + tolerance - _EPS if strict else value <= reference + tolerance + _EPS
@@ -254,9 +306,11 @@ def _choose_kind(valid_after: pd.DataFrame, deadline_kind: str | None) -> str:
 
 # --- The engine ----------------------------------------------------------------------------
 
-def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
-    """One goal judged against `obs` (tidy observations; only the goal's series is used)."""
+def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | None = None) -> GoalResult:
+    """One goal judged against `obs` (tidy observations; only the goal's series is used) and, for a goal
+    without a series, `figures` (the own figures and assessments, `Store.goal_figures`)."""
     unit = unit_of(goal)
+    kind_of_evidence = template.evidence_kind(goal)
     s = goal.indicator.series if goal.indicator else None
     measure = s.measure if s else None
     t = goal.target
@@ -265,6 +319,8 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
         direction=goal.direction, unit=unit, measure=measure, target_type=t.type if t else None,
         deadline=t.deadline if t else None, ref_section=goal.ref.section, ref_quote=goal.ref.quote,
         seed_file=goal.ref.file or plan.seed_file, goal=goal, municipality=plan.municipality, plan_year=plan.year,
+        evidence=kind_of_evidence,
+        template_rows=() if kind_of_evidence == template.SERIES else tuple(template.rows_for(plan, goal.id)),
     )
     plan_source = f"plan:{plan.id}"
     printed = goal.baseline is not None and goal.baseline.value is not None
@@ -273,21 +329,36 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     baseline_from = "plan" if printed else None
     sources: list[str] = [plan_source]
 
-    if goal.kind == "qualitative":
-        return GoalResult(**base, baseline=None, baseline_period=None, baseline_from=None, target=None,
-                          latest=None, latest_period=None, latest_source=None, reference=None, gap=None,
-                          gap_pct=None, status=Status.KAN_IKKE, reason=Reason.QUALITATIVE, sources=tuple(sources))
+    if kind_of_evidence == template.ASSESSMENT:
+        none = dict(baseline=None, baseline_period=None, baseline_from=None, target=None, latest=None,
+                    latest_period=None, latest_source=None, reference=None, gap=None, gap_pct=None)
+        a = evidence.assessment(figures, plan.id, goal.id) if figures is not None else None
+        if a is not None and a.assessment:
+            return GoalResult(**base, **none, status=_BY_WORD[a.assessment], reason=Reason.ASSESSED,
+                              sources=(*sources, evidence.source_key(plan.id)), entered=(a,))
+        return GoalResult(**base, **none, status=Status.KAN_IKKE, reason=Reason.QUALITATIVE, sources=tuple(sources))
 
-    points = series_points(goal, obs)
+    entered: tuple[Entered, ...] = ()
+    if kind_of_evidence == template.OWN:
+        points = evidence.points(figures, plan.id, goal.id) if figures is not None else pd.DataFrame(
+            columns=evidence.POINT_COLUMNS)
+        entered = tuple(evidence.entries(figures, plan.id, goal.id)) if figures is not None else ()
+    else:
+        points = series_points(goal, obs)
     valid = points.dropna(subset=["value"])
+    deadline_kind = periods.kind(t.deadline) if t else None
+    # The target's own type of period: a year's (or quarter's) figure, never one month of it.
+    judged = _judged_points(points, deadline_kind) if deadline_kind in ("year", "quarter") else None
     # The baseline the plan names without a figure, taken from the data for that very period.
     if baseline is None and baseline_period is not None:
-        hit = valid[valid["period"] == baseline_period]
-        if not hit.empty:
-            baseline, baseline_from = float(hit["value"].iloc[0]), hit["sources"].iloc[0][0]
-    # A direction without a baseline: the last value before the plan year.
+        v, _how = season.period_value(points, baseline_period)
+        if v is not None:
+            used = valid[(valid["end"] <= periods.end_month(baseline_period))]
+            baseline, baseline_from = v, (used["sources"].iloc[-1][0] if len(used) else None)
+    # A direction without a baseline: the last value before the plan year (a whole year for a yearly target).
     if baseline_period is None and t is not None and t.type == "direction" and not valid.empty:
-        before = valid[valid["end"] < plan.year * 12]
+        pool = judged if judged is not None and len(judged) else valid
+        before = pool[pool["end"] < plan.year * 12]
         if not before.empty:
             last = before.iloc[-1]
             baseline, baseline_period, baseline_from = float(last["value"]), last["period"], last["sources"][0]
@@ -310,12 +381,32 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     gaps = points[(points["end"] > after_end) & points["value"].isna()]
     suppressed, incomplete = int(gaps["suppressed"].sum()), int((gaps["incomplete"] & ~gaps["suppressed"]).sum())
     needs_baseline = baseline is None and t is not None and t.type != "absolute"
-    kind = _choose_kind(later, periods.kind(t.deadline) if t else None) if not later.empty else None
-    latest = latest_period = latest_source = None
-    if kind is not None:
-        last = later[later["kind"] == kind].iloc[-1]
-        latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
-        sources.extend(last["sources"])
+    latest = latest_period = latest_source = latest_how = None
+    parts = (0, 0)
+    if judged is not None and not later.empty:
+        # A yearly (quarterly) target: only whole periods count; at the deadline, the deadline's own.
+        kind = deadline_kind
+        pool = judged[judged["end"] > after_end]
+        at_deadline = pool[pool["period"] == t.deadline] if t is not None else pool.iloc[0:0]
+        last = at_deadline.iloc[-1] if len(at_deadline) else (pool.iloc[-1] if len(pool) else None)
+        if last is not None:
+            latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
+            latest_how = str(last["how"])
+            sources.extend(last["sources"])
+        else:
+            newest = later.iloc[-1]
+            period = str(periods.year(newest["period"])) if kind == "year" else (
+                f"{periods.year(newest['period'])}Q{(int(newest['end']) % 12) // 3 + 1}")
+            parts = season.count_parts(points, period)
+            sources.extend(newest["sources"])
+    else:
+        kind = _choose_kind(later, deadline_kind) if not later.empty else None
+        if kind is not None:
+            last = later[later["kind"] == kind].iloc[-1]
+            latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
+            sources.extend(last["sources"])
+    brks = breaks_for(list(goal.indicator.series.benefits), after) if s is not None else []
+    brk = brks[-1] if brks else None
     gap = gap_pct = None
     if latest is not None and reference is not None:
         gap = latest - reference
@@ -325,33 +416,41 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
                   target=target, latest=latest, latest_period=latest_period,
                   latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
                   series_kind=kind, after=after, suppressed=suppressed, incomplete=incomplete,
-                  needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)))
+                  needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)), entered=entered,
+                  latest_how=latest_how, parts=parts, series_break=brk)
 
-    def result(status: Status, reason: Reason, projection: Projection | None = None, missing: bool = False,
-               trend_values: int = 0) -> GoalResult:
+    def result(status: Status, reason: Reason, projection: Projection | season.SeasonalProjection | None = None,
+               missing: bool = False, trend_values: int = 0) -> GoalResult:
         return GoalResult(**common, status=status, reason=reason, projection=projection, needs_extract=missing,
                           trend_values=trend_values)
 
-    if s is None:
+    if s is None and valid.empty:
         if t is None:
             return result(Status.KAN_IKKE, Reason.NO_TARGET, missing=True)
         return result(Status.KAN_IKKE, Reason.NO_SERIES, missing=True)
     if t is None:
         return result(Status.KAN_IKKE, Reason.NO_TARGET, missing=latest is None)
-    if latest is None or latest_period is None:
+    if (latest is None or latest_period is None) and not parts[0]:
         return result(Status.KAN_IKKE, Reason.MISSING_AFTER, missing=True)
     if reference is None:  # a relative target, or a direction, whose baseline the data lack
         return result(Status.KAN_IKKE, Reason.MISSING_BASELINE, missing=True)
 
     tol = t.tolerance or 0.0
     strict = t.strict or t.type == "direction"
-    if _meets(latest, reference, goal.direction, strict, tol):
-        return result(Status.NAAET, Reason.MET)
     deadline_end = periods.end_month(t.deadline)
-    if after_end >= deadline_end or periods.end_month(latest_period) >= deadline_end:
-        return result(Status.IKKE_PAA_VEJ, Reason.DEADLINE_PASSED)
-    proj = project(points[points["kind"] == kind], t.deadline)
+    if latest is not None and latest_period is not None:
+        if _meets(latest, reference, goal.direction, strict, tol):
+            return result(Status.NAAET, Reason.MET)
+        if after_end >= deadline_end or periods.end_month(latest_period) >= deadline_end:
+            return result(Status.IKKE_PAA_VEJ, Reason.DEADLINE_PASSED)
+    proj: Projection | season.SeasonalProjection | None
+    if kind in ("year", "mat") and judged is None:
+        proj = project(points[points["kind"] == kind], t.deadline)
+    else:
+        proj = project_seasonal(points, t.deadline, brk, kind or "year")
     if proj is None:
+        if latest is None:
+            return result(Status.KAN_IKKE, Reason.INCOMPLETE_PERIOD)
         n = int(points[(points["kind"] == kind)]["value"].notna().sum())
         return result(Status.KAN_IKKE, Reason.TOO_FEW_POINTS, trend_values=n)
     if _meets(proj.deadline_value, reference, goal.direction, strict, tol):
@@ -382,12 +481,27 @@ def observations_for(store: Store, plan: Plan, until: str | None = None) -> pd.D
                               period_to=until)
 
 
-def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: str | None = None) -> list[GoalResult]:
+def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: str | None = None,
+                  entered_before: dt.datetime | None = None) -> list[GoalResult]:
     """Every goal of one plan, in the plan's order, with data up to `until` (default: all).
     (`plans_version` only keys the pages' cache.)"""
     plan = plans(store)[plan_id]
     obs = observations_for(store, plan, until)
-    return [evaluate(plan, g, obs) for g in plan.goals]
+    figures = figures_for(store, plan_id, until, entered_before)
+    return [evaluate(plan, g, obs, figures) for g in plan.goals]
+
+
+def figures_for(store: Store, plan_id: str, until: str | None = None,
+                entered_before: dt.datetime | None = None) -> pd.DataFrame:
+    """The plan's own figures and assessments; with `until`, only those of periods ending by then; with
+    `entered_before`, only those entered before then (as a report made then saw them)."""
+    figs = store.goal_figures(plan_id)
+    if entered_before is not None and not figs.empty:
+        figs = figs[figs["imported_at"] < pd.Timestamp(entered_before)]
+    if until is None or figs.empty:
+        return figs
+    end = periods.end_month(periods.parse_period(until))
+    return figs[[periods.end_month(p) <= end for p in figs["period"]]]
 
 
 def evaluate_all(store: Store, plan_id: str | None = None) -> list[GoalResult]:
@@ -411,12 +525,17 @@ def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "
     plan = plans(store)[plan_id]
     goal = next(g for g in plan.goals if g.id == goal_id)
     obs = observations_for(store, plan, until)
-    res = evaluate(plan, goal, obs)
-    pts = series_points(goal, obs)
+    figures = figures_for(store, plan_id, until)
+    res = evaluate(plan, goal, obs, figures)
+    pts = series_points(goal, obs) if res.evidence == template.SERIES else evidence.points(figures, plan_id, goal_id)
     s = goal.indicator.series if goal.indicator else None
     area = s.area if s else plan.municipality
     src = store.sources()
     titles = dict(zip(src["key"], src["title"]))
+    if res.series_kind in ("year", "quarter") and not (pts["kind"] == res.series_kind).any() and len(pts):
+        # a yearly target judged on means of months: the years as judged, the months beside them
+        judged = _judged_points(pts, res.series_kind).drop(columns="how")
+        return GoalDetail(res, judged, pts.reset_index(drop=True), area, titles)
     if res.series_kind:
         return GoalDetail(res, pts[pts["kind"] == res.series_kind].reset_index(drop=True),
                           pts[pts["kind"] != res.series_kind].reset_index(drop=True), area, titles)

@@ -145,12 +145,24 @@ class FilePreview:
     skipped: dict[str, int] = field(default_factory=dict)
     diffs: dict[str, Diff] = field(default_factory=dict)  # per source key
     earlier: list[int] = field(default_factory=list)  # imports of a file with the same SHA-256, not undone
+    # Own figures and assessments (readers.own_figures): plan, goal_id, period, value, assessment, note, line;
+    # their diffs (per source key egne:<plan>) count in `diff`, but their rows are not observations.
+    goal_figures: pd.DataFrame | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.goal_figures) if self.goal_figures is not None else len(self.frame)
+
+    def goal_figures_of(self, key: str) -> pd.DataFrame:
+        assert self.goal_figures is not None
+        return self.goal_figures[self.goal_figures["plan"] == key.split(":", 1)[1]]
 
     @property
     def diff(self) -> Diff:
         """All of the file's sources in one Diff."""
         ds = list(self.diffs.values())
-        rows = pd.concat([d.rows for d in ds], ignore_index=True) if ds else pd.DataFrame(
+        own = self.goal_figures is not None
+        rows = pd.concat([d.rows for d in ds], ignore_index=True) if ds and not own else pd.DataFrame(
             columns=[*KEY, "old_value", "new_value", "change"])
         return Diff(sum(d.new for d in ds), sum(d.changed for d in ds), sum(d.unchanged for d in ds),
                     sum(d.removed for d in ds), rows)
@@ -165,6 +177,11 @@ class FilePreview:
 
     def coverage(self) -> str:
         """`perioder 1. kvt. 2007 – 4. kvt. 2025 (76); områder: Hele landet, 5 regioner, …`"""
+        if self.goal_figures is not None:
+            g = self.goal_figures
+            return (f"egne tal og vurderinger for {len(set(g['goal_id']))} mål i "
+                    f"{', '.join(sorted(set(g['plan'])))}; perioder: "
+                    f"{', '.join(fmt.period(p) for p in sorted(set(g['period']), key=periods.sort_key))}")
         ps = self.periods
         if not ps:
             return "ingen rækker"
@@ -192,7 +209,7 @@ class FilePreview:
         """The file's preview, in Danish, for the CLI and the page."""
         label = FORMAT_LABELS.get(self.fmt, self.fmt)
         src = ", ".join(self.sources) or "–"
-        out = [f"{self.name}: {label}, kilde {src}, {fmt.number(len(self.frame))} rækker"]
+        out = [f"{self.name}: {label}, kilde {src}, {fmt.number(self.n_rows)} rækker"]
         if self.problems:
             out.append(f"  afvist: {len(self.problems)} problem{'er' if len(self.problems) != 1 else ''}")
             return out
@@ -222,7 +239,7 @@ class Preview:
     @property
     def ok(self) -> bool:
         """Nothing stands in the way of applying (which may still change nothing)."""
-        return not self.problems and bool(self.files) and all(len(f.frame) for f in self.files)
+        return not self.problems and bool(self.files) and all(f.n_rows for f in self.files)
 
     @property
     def diff(self) -> dict[str, Diff]:
@@ -265,6 +282,24 @@ class Preview:
             "Nu": [fmt.value(v, m) for v, m in zip(df["new_value"], df["measure"])],
         })
 
+    def goal_figure_changes(self) -> pd.DataFrame:
+        """New and changed own figures and assessments, one row each (old → new), for people."""
+        from beskdash import evidence
+
+        rows = [d.rows.assign(fil=f.name) for f in self.files if f.goal_figures is not None
+                for d in f.diffs.values() if len(d.rows)]
+        cols = ["Fil", "Plan", "Mål", "Periode", "Før", "Nu", "Note"]
+        if not rows:
+            return pd.DataFrame(columns=cols)
+        df = pd.concat(rows, ignore_index=True)
+        return pd.DataFrame({
+            "Fil": df["fil"], "Plan": df["plan"], "Mål": df["goal_id"],
+            "Periode": [fmt.period(p) for p in df["period"]],
+            "Før": [evidence.shown(v, a) for v, a in zip(df["old_value"], df["old_assessment"])],
+            "Nu": [evidence.shown(v, a) for v, a in zip(df["new_value"], df["new_assessment"])],
+            "Note": df["new_note"].fillna(""),
+        })
+
     def changes_by_area(self) -> pd.DataFrame:
         """Per area and benefit: how many figures are new and changed, and over which periods."""
         rows = [f.diff.rows for f in self.files if len(f.diff.rows)]
@@ -298,7 +333,10 @@ def preview_files(store: Store, files: list[tuple[str, bytes]], *, table: str | 
         step(k / n, f"Læser {name} …")
         fp = _read_one(store, name, raw, table)
         step((k + 0.6) / n, f"Sammenligner {name} med databasen …")
-        if not fp.problems and len(fp.frame):
+        if not fp.problems and fp.goal_figures is not None:
+            for key in fp.sources:
+                fp.diffs[key] = store.diff_goal_figures(fp.goal_figures_of(key))
+        elif not fp.problems and len(fp.frame):
             for key in fp.sources:
                 part = fp.frame if len(fp.sources) == 1 else fp.frame[fp.frame["source"] == key]
                 fp.diffs[key] = store.diff(part)
@@ -329,7 +367,7 @@ def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePre
                               r["kind"])
         sources[key] = meta
     return FilePreview(name, sha, len(raw), rr.fmt, frame, sources, problems, warnings, rr.skipped, {},
-                       store.active_imports_with_sha(sha))
+                       store.active_imports_with_sha(sha), rr.goal_figures)
 
 
 def _across_files(previews: list[FilePreview]) -> list[Problem]:
@@ -370,6 +408,9 @@ def apply_preview(store: Store, preview: Preview, username: str) -> list[ImportR
     batches = []
     for f in preview.files:  # from the frame, which the caller may have annotated since (e.g. notes)
         for key, meta in f.sources.items():
+            if f.goal_figures is not None:
+                batches.append(Batch(f.goal_figures_of(key), meta, f.name, f.sha256, f.fmt, own_figures=True))
+                continue
             part = f.frame if len(f.sources) == 1 else f.frame[f.frame["source"] == key]
             batches.append(Batch(part, meta, f.name, f.sha256, f.fmt))
     try:

@@ -51,6 +51,8 @@ def pages_for(preview: Preview) -> list[PageSpec]:
     """The pages whose figures an import changes (existing pages), for links after confirming."""
     areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
     paths = {"overblik"}
+    if any(f.goal_figures is not None for f in preview.files):  # own figures judge goals
+        paths.add("maalopfoelgning")
     if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
         paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
     return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]

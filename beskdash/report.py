@@ -76,6 +76,8 @@ class Report:
     benchmark: Benchmark | None
     benchmark_note: str | None  # why there is no benchmark chart, or what the group is
     sources: pd.DataFrame  # key, title, publisher, licence, origin of every source shown
+    previous: str | None = None  # the quarter the previous report was judged to (for "Ændret siden sidste rapport")
+    changes: tuple[tuple[goals.GoalResult, goals.GoalResult], ...] = ()  # (then, now) of goals whose status changed
 
     @property
     def title(self) -> str:
@@ -130,7 +132,41 @@ def build(store: Store, plan_id: str, period: str | None = None, today: dt.date 
     if benchmark is not None and benchmark.comparison.periods:
         shown.append(benchmark.comparison.periods[-1])
     as_of = max(shown, key=periods.end_month) if shown else None
-    return Report(plan, period, as_of, today or dt.date.today(), tuple(results), entries, benchmark, note, sources)
+    made = today or dt.date.today()
+    previous = previous_quarter(period or as_of)
+    changes: tuple[tuple[goals.GoalResult, goals.GoalResult], ...] = ()
+    if previous is not None:
+        # The previous report: the data up to the quarter before, and the own figures and assessments as they
+        # stood when this calendar quarter began (they are entered, not published for a period).
+        quarter_start = dt.datetime(made.year, (made.month - 1) // 3 * 3 + 1, 1)
+        then = {r.goal_id: r for r in goals.evaluate_plan(store, plan_id, until=previous,
+                                                          entered_before=quarter_start)}
+        changes = tuple((then[r.goal_id], r) for r in results if then[r.goal_id].status != r.status)
+    return Report(plan, period, as_of, made, tuple(results), entries, benchmark, note, sources, previous, changes)
+
+
+def previous_quarter(period: str | None) -> str | None:
+    """The quarter before the one `period` ends in: what the previous quarterly report was judged with."""
+    if period is None:
+        return None
+    end = periods.end_month(period)
+    return periods.from_ordinal(end // 3 - 1, "quarter")
+
+
+def _changes_section(report: Report) -> str:
+    """"Ændret siden sidste rapport": every goal whose status changed since the previous quarter, and why."""
+    if report.previous is None:
+        return ""
+    head = (f"<section><h2>Ændret siden sidste rapport</h2><p class=\"small\">Sammenlignet med vurderingen på data "
+            f"til og med {_e(fmt.period(report.previous))} og de egne tal og vurderinger, der var indtastet ved "
+            "kvartalets begyndelse.</p>")
+    if not report.changes:
+        return head + "<p>Ingen mål har skiftet status siden sidste rapport.</p></section>"
+    items = []
+    for then, now in report.changes:
+        items.append(f"<li><strong>{_e(now.title)}</strong>: {_status(then.status)} → {_status(now.status)} — "
+                     f"{_e(say.reason(now))}</li>")
+    return head + "<ul>" + "\n".join(items) + "</ul></section>"
 
 
 def _svg(chart: object, width: int = CHART_WIDTH) -> str:
@@ -319,6 +355,9 @@ def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
                      f"{_inline_svg(entry.svg, f'g{n}')}</figure>")
     if hint := say.missing_hint(r):
         parts.append(f'<p class="hint">Data, der ville gøre målet vurderbart: {_e(hint)}</p>')
+    prov = say.provenance_line(r)
+    if prov:
+        parts.append(f'<p class="source">{_e(prov)}</p>')
     parts.append(f'<p class="small">{_e(say.goal_rule(r))}</p>')
     parts += [f'<p class="source">{_e(s)}</p>' for s in entry.sources]
     parts.append(f'<p class="source">{_e(say.seed_reference(r))}</p>')
@@ -393,6 +432,7 @@ def to_html(report: Report) -> str:
     body = "\n".join([
         _cover(report),
         "<section><h2>Alle mål</h2>", _table(summary, cls="summary"), "</section>",
+        _changes_section(report),
         _focus_sections(report),
         _benchmark_section(report),
         _sources_section(report),

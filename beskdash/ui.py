@@ -412,8 +412,13 @@ def preview_and_confirm(
     if preview.warnings:
         st.warning("Advarsler (importen er ikke blokeret, men se efter):")
         dataframe(imports.problems_table(preview.warnings))
-    st.subheader("Nye og ændrede tal pr. område og ydelse")
-    dataframe(preview.changes_by_area())
+    own = preview.goal_figure_changes()
+    if len(own):
+        st.subheader("Egne tal og vurderinger (før → nu)")
+        dataframe(own)
+    if any(f.goal_figures is None for f in preview.files):
+        st.subheader("Nye og ændrede tal pr. område og ydelse")
+        dataframe(preview.changes_by_area())
     changed = preview.changes()
     if len(changed):
         st.subheader("Ændrede tal (før → nu)")

@@ -19,6 +19,13 @@ st.write(
 
 ui.show_done("hent_done")
 
+
+def _became() -> str:
+    """After a plan fetch: which goals the new figures made judgeable."""
+    plan_before = st.session_state.pop("hent_plan_foer", None)
+    return "\n" + fetch.became_judgeable(store, *plan_before) if plan_before else ""
+
+
 cfg = fetch.config()
 SOURCES = {"dst": "Danmarks Statistik (Statistikbanken)", "jobindsats": "jobindsats.dk"}
 api = st.radio("Kilde", list(SOURCES), format_func=SOURCES.get, horizontal=True, key="hent_kilde")
@@ -56,6 +63,26 @@ if st.button("Hent", type="primary", disabled=not tables):
     st.session_state["hent_preview"] = (selection, fetch.preview(store, fetched))
     bar.empty()
 
+# Exactly what one plan's goals lack (`python -m beskdash fetch --plan`): the tables, areas and months named
+# by `missing`; after confirming, which goals became judgeable.
+with st.expander("Hent præcis det, en plan mangler"):
+    plan_id = ui.choose_plan(key="hent_plan")
+    if st.button("Hent det, planen mangler", key="hent_plan_knap"):
+        try:
+            before = fetch.statuses(store, plan_id)
+            fetched, _needs = fetch.for_plan(store, plan_id)
+        except FetchError as e:
+            st.error(str(e))
+            st.stop()
+        if not fetched:
+            st.info("Ingen af planens mål mangler en serie, som kan hentes.")
+        else:
+            selection = ("plan", plan_id)
+            st.session_state["hent_preview"] = (selection, fetch.preview(store, fetched))
+            st.session_state["hent_plan_foer"] = (plan_id, before)
+    if st.session_state.get("hent_preview", (None,))[0] == ("plan", plan_id):
+        selection = ("plan", plan_id)
+
 cached = st.session_state.get("hent_preview")
 if cached and cached[0] == selection:
     fp = cached[1]
@@ -65,7 +92,7 @@ if cached and cached[0] == selection:
         fp.preview,
         button="Bekræft og gem",
         apply=lambda: fetch.apply(store, fp, ui.current_user() or "ukendt"),
-        message=lambda results: fetch.result_message(fp, results),
+        message=lambda results: fetch.result_message(fp, results) + _became(),
         state_key="hent_preview",
         done_key="hent_done",
         noop_text="Intet at ændre: databasen har allerede alle de hentede tal. Intet bliver skrevet.",

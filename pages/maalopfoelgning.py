@@ -2,7 +2,19 @@
 
 import streamlit as st
 
-from beskdash import goals, markup, provenance, report, taxonomy, ui
+from beskdash import (
+    evidence,
+    exports,
+    goals,
+    imports,
+    markup,
+    pages_registry,
+    provenance,
+    report,
+    taxonomy,
+    template,
+    ui,
+)
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
 from beskdash.text import goals as say
@@ -26,6 +38,9 @@ ui.url_set(plan=plan_id, fokus=chosen_focus, status=chosen_status)
 
 st.header(say.plan_label(plan))
 st.write(say.summary(results))
+st.caption("Målene efter status og efter grundlag: en dataserie (StatBank, jobindsats.dk), kommunens egne tal "
+           "eller jobcentrets egen vurdering af et kvalitativt mål.")
+ui.table(evidence.scorecard(plan, results), alt="Antal mål efter status og grundlag")
 st.markdown(markup.escape_md(say.plan_summary(plan, results)))
 if plan.benchmark_areas:
     st.write("Planen sammenligner udviklingen med "
@@ -45,6 +60,44 @@ r1.download_button("Hent rapport (HTML)", lambda: report.render(store, plan_id, 
 r2.download_button("Hent rapport (PDF)", lambda: report.render(store, plan_id, "pdf"),
                    report.file_name(plan_id, None, "pdf"), "application/pdf", key="maal_rapport_pdf")
 
+# Own figures and assessments: the template to fill in, and (analysts) one value typed here. Both go through
+# the importer: validation, preview, one recorded import with undo — nothing is written from a widget.
+st.caption("Mål uden dataserie følges med kommunens egne tal og jobcentrets vurderinger: hent skabelonen, udfyld "
+           "den, og importér den på siden Upload.")
+st.download_button("Hent skabelon til egne tal (Excel)", lambda: template.workbook(plan),
+                   f"egne-tal-{plan_id}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="maal_skabelon")
+st.download_button("Hent indtastede egne tal og vurderinger (CSV)",
+                   lambda: exports.goal_figures_csv(store.goal_figures(plan_id)).encode("utf-8"),
+                   f"egne-tal-indtastet-{plan_id}.csv", "text/csv", key="maal_egne_eksport",
+                   help="Med hvem der indtastede hvert tal, hvornår og fra hvilken fil.")
+if ui.is_analyst():
+    ui.show_done("maal_egne_done")
+    own_rows = template.rows(plan)
+    if own_rows:
+        with st.expander("Indtast eller ret ét tal eller én vurdering"):
+            with st.form(f"maal_egne_{plan_id}"):
+                row = st.selectbox("Mål og periode", own_rows, key=f"maal_egne_raekke_{plan_id}",
+                                   format_func=lambda r: f"{r.goal_id} — {r.period} ({r.unit or 'vurdering'})")
+                value = st.text_input("Værdi (i målets enhed, fx 12,5; kun mål med en enhed)")
+                assessment = st.selectbox("Vurdering (kun kvalitative mål)", ["", *template.ASSESSMENTS])
+                note = st.text_input("Note (hvad tallet eller vurderingen bygger på)")
+                sent = st.form_submit_button("Vis ændringen")
+            if sent:
+                raw = evidence.one_value_csv(plan_id, row.goal_id, row.period, value, assessment, note)
+                st.session_state["maal_egne_preview"] = imports.preview_files(store, [("indtastet.csv", raw)])
+            pv = st.session_state.get("maal_egne_preview")
+            if pv is not None:
+                confirmed = ui.preview_and_confirm(
+                    pv, button="Gem tallet",
+                    apply=lambda: imports.apply_preview(store, pv, ui.current_user() or "ukendt"),
+                    message=lambda results: imports.result_message(pv, results), state_key="maal_egne_preview",
+                    done_key="maal_egne_done", noop_text="Tallet er allerede gemt med samme værdi og note.",
+                    pages=pages_registry.pages_for(pv), rejected_hint="Ret feltet, og prøv igen.",
+                    log_name="beskdash.egne_tal")
+                if confirmed:
+                    st.rerun()
+
 groups = goals.grouped(plan, results, chosen_focus, [Status.from_slug(s) for s in chosen_status])
 if not groups:
     st.info("Ingen mål passer til de valgte filtre.")
@@ -58,6 +111,9 @@ for focus_area, rows in groups:
             with text_col:
                 st.markdown(f"**{markup.escape_md(r.title)}**")
                 st.markdown(markup.status_html(r), unsafe_allow_html=True)
+                st.caption(f"Grundlag: {template.EVIDENCE_LABELS[r.evidence]}")
+                if prov := say.provenance_line(r):
+                    st.caption(markup.escape_md(prov))
                 st.write(say.gap_sentence(r))
                 if hint := say.missing_hint(r):
                     st.info(f"Data, der ville gøre målet vurderbart: {hint}")

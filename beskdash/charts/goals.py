@@ -78,6 +78,9 @@ def bullet(r: GoalResult) -> alt.TopLevelMixin | None:
     return finish(chart, "")
 
 
+BREAK_COLOUR = "#CC79A7"  # Okabe–Ito reddish purple: a series break, distinct from the status colours
+
+
 def series(detail: GoalDetail) -> alt.TopLevelMixin:
     """The goal's values over time, with the baseline, the target line, the deadline and the trend
     projected to the deadline (dashed)."""
@@ -117,6 +120,11 @@ def series(detail: GoalDetail) -> alt.TopLevelMixin:
         layers.append(alt.Chart(d).mark_rule(color=BASELINE_COLOUR, strokeWidth=1.5).encode(x=x))
         layers.append(alt.Chart(d).mark_text(align="right", dx=-4, y=-8, color=BASELINE_COLOUR)
                       .encode(x=x, text="text:N"))
+    if r.series_break is not None:  # a known break: the series before and after are not comparable
+        brk = pd.DataFrame({"date": [_date(r.series_break.period)],
+                            "text": [f"Databrud: {fmt.period(r.series_break.period)}"]})
+        layers.append(alt.Chart(brk).mark_rule(color=BREAK_COLOUR, strokeDash=[2, 2], strokeWidth=2).encode(x=x))
+        layers.append(alt.Chart(brk).mark_text(align="left", dx=4, y=8, color=BREAK_COLOUR).encode(x=x, text="text:N"))
     p = r.projection
     if p is not None and r.deadline:
         line = pd.DataFrame({

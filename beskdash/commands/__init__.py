@@ -5,4 +5,4 @@ its own module and one line here.
 """
 
 COMMANDS = ["core", "serve", "goals", "compare", "imports", "fetch", "audit", "report", "users", "snapshot", "plans",
-            "cite"]
+            "cite", "template", "missing"]

@@ -31,6 +31,11 @@ def cmd_build(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> None:
     from beskdash import exports
 
+    if args.own_figures:
+        with open_store(args, read_only=True) as store:
+            figs = store.goal_figures(args.plan)
+        sys.stdout.write(exports.goal_figures_json(figs) if args.format == "json" else exports.goal_figures_csv(figs))
+        return
     with open_store(args, read_only=True) as store:
         df = store.observations(
             areas=[args.area] if args.area else None,
@@ -56,4 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--area", help="områdekode, fx 173")
     e.add_argument("--benefit", help="ydelsesnøgle, fx a-dagpenge")
     e.add_argument("--source", help="kildenøgle, fx dst:AUK01 eller plan:ltk-2021")
+    e.add_argument("--own-figures", action="store_true",
+                   help="egne tal og vurderinger med hvem, hvornår og fra hvilken fil (CSV med ; og komma)")
+    e.add_argument("--plan", help="med --own-figures: kun én plan")
     e.set_defaults(func=cmd_export)

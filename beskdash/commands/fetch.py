@@ -70,9 +70,45 @@ def cmd_fetch_jobindsats(args: argparse.Namespace) -> None:
     _import(args, fetched)
 
 
+def cmd_fetch_plan(args: argparse.Namespace) -> None:
+    """Exactly the series the plan's unjudgeable goals need; afterwards, which goals became judgeable."""
+    from beskdash import fetch, goals
+    from beskdash.fetch.http import FetchError
+
+    if not args.plan:
+        raise CliError("Angiv hvad der skal hentes: fetch dst, fetch jobindsats eller fetch --plan ID.")
+    if args.plan not in goals.plans():
+        raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(goals.plans())}")
+    with open_store(args, read_only=True) as store:
+        before = fetch.statuses(store, args.plan)
+        try:
+            fetched, found = fetch.for_plan(store, args.plan, api=args.api, settings=_settings(args),
+                                            progress=_progress)
+        except FetchError as e:
+            raise CliError(str(e)) from None
+    for n in found:
+        for s in n.series:
+            if s.source is None:
+                print(f"{n.goal_id}: kan ikke hentes — {s.text()}")
+    if not fetched:
+        print("Ingen af planens mål mangler en serie, som kan hentes.")
+        return
+    _import(args, fetched)
+    if args.dry_run:
+        return
+    with open_store(args, read_only=True) as store:
+        print(fetch.became_judgeable(store, args.plan, before))
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     f = sub.add_parser("fetch", help="hent nye tal fra Danmarks Statistik eller jobindsats.dk og importér dem")
-    fsub = f.add_subparsers(dest="fetch_command", required=True)
+    f.add_argument("--plan", help="hent præcis de serier, planens mål mangler (fx alleroed-2022)")
+    f.add_argument("--api", choices=["v2", "v3"], help="jobindsats' API-version (standard: data/fetch.yaml)")
+    add_db(f)
+    f.add_argument("--dry-run", action="store_true", help="vis hvad der ville ændres, uden at skrive")
+    f.add_argument("--timeout", type=float, help="sekunder at vente på svar (standard: data/fetch.yaml)")
+    f.set_defaults(func=cmd_fetch_plan)
+    fsub = f.add_subparsers(dest="fetch_command")
 
     def common(p: argparse.ArgumentParser) -> None:
         add_db(p)

@@ -147,3 +147,52 @@ def is_provisional(obs: pd.DataFrame) -> pd.Series:
         return pd.Series(False, index=obs.index, dtype=bool)
     newest = obs.groupby(["area_code", "benefit", "measure", "source"])["period_end"].transform("max")
     return (obs["note"] == PROVISIONAL_NOTE) & (obs["period_end"] == newest)
+
+
+def for_plan(store: Any, plan_id: str, *, api: str | None = None, settings: Any = None,
+             progress: Progress | None = None) -> tuple[list[Fetched], list[Any]]:
+    """Fetch exactly the series the plan's unjudgeable goals need (`beskdash.needs`): each jobindsats.dk
+    table for the goals' areas and months, each StatBank table for the goals' areas. Returns the answers
+    and the needs they answer (goals needing an own figure are left to the template)."""
+    from beskdash import needs as needs_mod
+    from beskdash import periods
+    from beskdash.fetch import jobindsats, statbank
+
+    found = [n for n in needs_mod.missing(store, plan_id) if n.series]
+    plan = needs_mod.fetch_plan(found)
+    spans: dict[str, tuple[str, str]] = {}
+    for n in found:
+        for s in n.series:
+            for t in (s.table or "").split("/"):
+                lo, hi = spans.get(t.lower(), (s.period_from, s.period_to))
+                spans[t.lower()] = (min(lo, s.period_from, key=periods.end_month),
+                                    max(hi, s.period_to, key=periods.end_month))
+    out: list[Fetched] = []
+    ji, dst = sorted(plan[needs_mod.JOBINDSATS]), sorted(plan[needs_mod.DST])
+    n_all = max(1, len(ji) + len(dst))
+    key = jobindsats.api_key() if ji else None
+    for i, t in enumerate(ji):
+        out.append(jobindsats.fetch_table(t, api=api, areas=sorted(plan[needs_mod.JOBINDSATS][t]), key=key,
+                                          settings=settings, period_range=spans[t],
+                                          progress=table_progress(progress, i, n_all)))
+    for i, t in enumerate(dst, start=len(ji)):
+        out.append(statbank.fetch_table(t, areas=sorted(plan[needs_mod.DST][t]), from_period=spans[t.lower()][0],
+                                        settings=settings, progress=table_progress(progress, i, n_all)))
+    return out, found
+
+
+def statuses(store: Any, plan_id: str) -> dict[str, Any]:
+    """Goal id → status now: taken before a plan fetch, to say afterwards which goals became judgeable."""
+    from beskdash import goals
+
+    return {r.goal_id: r.status for r in goals.evaluate_plan(store, plan_id)}
+
+
+def became_judgeable(store: Any, plan_id: str, before: dict[str, Any]) -> str:
+    """`Kan nu vurderes: rm4-sygedagpenge-helaarspersoner (ikke på vej)` or `… ingen`."""
+    from beskdash import goals
+    from beskdash.status import Status
+
+    now = [r for r in goals.evaluate_plan(store, plan_id)
+           if before.get(r.goal_id) is Status.KAN_IKKE and r.status is not Status.KAN_IKKE]
+    return "Kan nu vurderes: " + (", ".join(f"{r.goal_id} ({r.status})" for r in now) if now else "ingen")

@@ -163,7 +163,7 @@ def _periods_in(doc: Any) -> list[str]:
 
 def fetch_table(table: str, *, api: str | None = None, areas: list[str] | None = None, n_periods: int | None = None,
                 key: str | None = None, url: str | None = None, settings: HttpSettings | None = None,
-                progress: Progress | None = None) -> Fetched:
+                progress: Progress | None = None, period_range: tuple[str, str] | None = None) -> Fetched:
     cfg = config()["jobindsats"]
     table = table.lower()
     tcfg = cfg["tables"].get(table) or {}
@@ -185,7 +185,10 @@ def fetch_table(table: str, *, api: str | None = None, areas: list[str] | None =
             r = request(s, "GET", meta_url, settings, what=what, secret=key, headers={"Authorization": key})
             meta = _json(r, meta_url, what, key)
             available = _v2_periods(meta)
-            chosen = newest_periods(available, kind, n)
+            chosen = newest_periods(available, kind, len(available) if period_range else n)
+            if period_range:  # a plan's goals need exactly these months (`fetch --plan`)
+                lo, hi = (periods.end_month(p) for p in period_range)
+                chosen = [p for p in chosen if lo <= periods.end_month(periods.parse_period(p)) <= hi]
             if not chosen:
                 raise FetchError(f"{what}: tabellen har ingen {'måneder' if kind == 'M' else 'kvartaler'} "
                                  "at hente (ifølge dens metadata).")

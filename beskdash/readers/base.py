@@ -35,6 +35,8 @@ class ReadResult:
     skipped: dict[str, int] = field(default_factory=dict)  # label → rows skipped (non-areas)
     columns: dict[str, str] = field(default_factory=lambda: {"period": "TID", "value": "INDHOLD"})  # for messages
     sources: dict[str, SourceMeta] = field(default_factory=dict)  # when rows carry several sources
+    # Own figures and assessments (`readers.own_figures`): keyed on plan, goal and period, not a tidy frame.
+    goal_figures: pd.DataFrame | None = None
 
 
 class Upload:

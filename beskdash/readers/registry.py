@@ -6,10 +6,10 @@ Each module registers its `Reader` (format name, Danish label, `sniff`, `read`) 
 
 from __future__ import annotations
 
-from beskdash.readers import jobindsats, own_export, statbank
+from beskdash.readers import jobindsats, own_export, own_figures, statbank
 from beskdash.readers.base import Reader, labels, registered
 
-MODULES = (statbank, jobindsats, own_export)  # imported for their registration
+MODULES = (statbank, jobindsats, own_export, own_figures)  # imported for their registration
 
 
 def formats() -> list[Reader]:

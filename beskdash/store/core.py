@@ -73,6 +73,24 @@ CREATE TABLE IF NOT EXISTS events (
     action VARCHAR NOT NULL, detail VARCHAR NOT NULL DEFAULT '', import_id INTEGER);
 """
 
+# --- own figures: schema -------------------------------------------------------------------------
+# The municipality's own figures and the jobcenter's assessments, one row per (plan, goal, period):
+# keyed on the plan id, not a plan version, so what was entered survives a new version of the plan.
+# Provenance (who, when, which file, sha256) is the row's import in `imports`; `goal_figure_changes`
+# holds what each import replaced, so undo restores it exactly, as for observations.
+OWN_FIGURES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS goal_figures (
+    plan VARCHAR NOT NULL, goal_id VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    value DOUBLE, assessment VARCHAR, note VARCHAR, import_id INTEGER NOT NULL,
+    PRIMARY KEY (plan, goal_id, period));
+CREATE TABLE IF NOT EXISTS goal_figure_changes (
+    import_id INTEGER NOT NULL, plan VARCHAR NOT NULL, goal_id VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    change VARCHAR NOT NULL, old_value DOUBLE, old_assessment VARCHAR, old_note VARCHAR,
+    old_import_id INTEGER, new_value DOUBLE, new_assessment VARCHAR, new_note VARCHAR);
+"""
+GOAL_FIGURE_KEY = ["plan", "goal_id", "period"]
+GOAL_FIGURE_COLUMNS = [*GOAL_FIGURE_KEY, "value", "assessment", "note"]
+
 
 # Test-only crash hook (tests/fault): with BESKDASH_FAULT=kill-<point> the process kills itself with
 # SIGKILL at that point of a write, as kill -9 or a power cut would. Points: after-observations (a
@@ -150,6 +168,7 @@ class Batch:
     fmt: str
     replace_source: bool = False
     published_changes: pd.DataFrame | None = None
+    own_figures: bool = False  # `frame` holds goal figures (GOAL_FIGURE_COLUMNS), not observations
 
 
 @dataclass(frozen=True)
@@ -183,6 +202,7 @@ class Store(Reads):
             raise StoreBusy(_busy_message(self.path, e)) from None
         if not read_only:
             self._con.execute(SCHEMA + PLAN_VERSIONS_SCHEMA)
+            self._con.execute(OWN_FIGURES_SCHEMA)
             self._sync_taxonomy()
         _OPEN.append(weakref.ref(self))
 
@@ -367,6 +387,8 @@ class Store(Reads):
         return results
 
     def _apply(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
+        if b.own_figures:
+            return self._apply_goal_figures(cur, b, username)
         prepared = _prepare(b.frame)
         source = b.source
         diff = self._diff(cur, prepared, source.key if b.replace_source else None)
@@ -487,6 +509,7 @@ class Store(Reads):
             )
             _fix_period_columns(cur)
             n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
+            n += _undo_goal_figures(cur, import_id)
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
             _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
             return int(n)
@@ -529,6 +552,64 @@ class Store(Reads):
                         [datetime.now(), username, plan_id, current])
             _event(cur, username, "plan", f"{plan_id} version {current} er fortrudt")
             return current
+
+    # --- own figures: writes ----------------------------------------------------------------
+
+    def diff_goal_figures(self, frame: pd.DataFrame) -> Diff:
+        """What writing these goal figures would do, without writing (rows: key, old and new value,
+        assessment and note, change)."""
+        cur = self.cursor()
+        try:
+            return _diff_goal_figures(cur, frame)
+        finally:
+            cur.execute("DROP TABLE IF EXISTS _gchg")
+            cur.close()
+
+    def apply_goal_figures(self, frame: pd.DataFrame, plan: str, *, username: str, file_name: str,
+                           sha256: str | None, fmt: str) -> ImportResult:
+        """One plan's goal figures as one recorded import, in one transaction."""
+        meta = SourceMeta(f"egne:{plan}", f"Egne tal og vurderinger ({plan})")
+        batch = Batch(frame, meta, file_name, sha256, fmt, own_figures=True)
+        return self.apply_batches([batch], username=username)[0]
+
+    def _apply_goal_figures(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
+        diff = _diff_goal_figures(cur, b.frame)
+        if diff.is_noop:
+            cur.execute("DROP TABLE IF EXISTS _gchg")
+            return ImportResult(None, diff)
+        import_id = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+        cur.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)",
+            [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, b.source.key,
+             diff.new, diff.changed, diff.unchanged],
+        )
+        cur.execute(
+            """
+            INSERT INTO goal_figure_changes
+            SELECT ?, plan, goal_id, period, change, old_value, old_assessment, old_note, old_import_id,
+                   new_value, new_assessment, new_note FROM _gchg
+            """,
+            [import_id],
+        )
+        cur.execute(
+            """
+            INSERT INTO goal_figures
+            SELECT plan, goal_id, period, new_value, new_assessment, new_note, ? FROM _gchg WHERE change = 'new'
+            """,
+            [import_id],
+        )
+        cur.execute(
+            """
+            UPDATE goal_figures g SET value = c.new_value, assessment = c.new_assessment, note = c.new_note,
+                   import_id = ?
+            FROM _gchg c
+            WHERE c.change = 'changed' AND g.plan = c.plan AND g.goal_id = c.goal_id AND g.period = c.period
+            """,
+            [import_id],
+        )
+        _fault("after-observations")
+        cur.execute("DROP TABLE IF EXISTS _gchg")
+        return ImportResult(import_id, diff)
 
     def snapshot(self, path: str | Path) -> Path:
         """A consistent copy of the whole database as a new file, taken while this process goes on serving.
@@ -646,3 +727,75 @@ def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:
             "UPDATE observations SET period_kind = ?, period_end = ? WHERE period = ? AND period_kind = ''",
             [periods.kind(p), periods.end_month(p), p],
         )
+
+
+# --- own figures: helpers ------------------------------------------------------------------------
+
+def _diff_goal_figures(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> Diff:
+    """Stage the goal figures that would change in the cursor's temp table `_gchg`, and count them."""
+    incoming = pa.table({
+        "plan": _text_array(frame["plan"]), "goal_id": _text_array(frame["goal_id"]),
+        "period": _text_array(frame["period"]),
+        "value": pa.array(pd.to_numeric(frame["value"]).astype("float64").to_numpy(), type=pa.float64(),
+                          from_pandas=True),
+        "assessment": _text_array(frame["assessment"]), "note": _text_array(frame["note"]),
+    })
+    cur.register("_gin", incoming)
+    try:
+        cur.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _gchg AS
+            SELECT * FROM (
+                SELECT i.plan, i.goal_id, i.period, g.value AS old_value, g.assessment AS old_assessment,
+                       g.note AS old_note, g.import_id AS old_import_id, i.value AS new_value,
+                       i.assessment AS new_assessment, i.note AS new_note,
+                       CASE WHEN g.plan IS NULL THEN 'new'
+                            WHEN g.value IS DISTINCT FROM i.value OR g.assessment IS DISTINCT FROM i.assessment
+                                 OR g.note IS DISTINCT FROM i.note THEN 'changed'
+                            ELSE 'unchanged' END AS change
+                FROM _gin i LEFT JOIN goal_figures g USING (plan, goal_id, period)
+            ) WHERE change <> 'unchanged'
+            """
+        )
+    finally:
+        cur.unregister("_gin")
+    counts = dict(cur.execute("SELECT change, count(*) FROM _gchg GROUP BY change").fetchall())
+    rows = cur.execute(
+        "SELECT plan, goal_id, period, old_value, new_value, old_assessment, new_assessment, old_note, new_note, "
+        "change FROM _gchg ORDER BY plan, goal_id, period"
+    ).df()
+    new, changed = int(counts.get("new", 0)), int(counts.get("changed", 0))
+    return Diff(new, changed, incoming.num_rows - new - changed, 0, rows)
+
+
+def _undo_goal_figures(cur: duckdb.DuckDBPyConnection, import_id: int) -> int:
+    """Inside `Store.undo`'s transaction: restore the goal figures import `import_id` replaced."""
+    later = cur.execute(
+        """
+        SELECT count(*) FROM goal_figure_changes c JOIN goal_figures g USING (plan, goal_id, period)
+        WHERE c.import_id = ? AND g.import_id <> ?
+        """,
+        [import_id, import_id],
+    ).fetchone()[0]
+    if later:
+        raise UndoError(f"Import {import_id} kan ikke fortrydes: {later} af dens egne tal er siden ændret af en "
+                        "senere import. Fortryd den senere import først.")
+    cur.execute(
+        """
+        DELETE FROM goal_figures g USING goal_figure_changes c
+        WHERE c.import_id = ? AND c.change = 'new' AND g.plan = c.plan AND g.goal_id = c.goal_id
+          AND g.period = c.period
+        """,
+        [import_id],
+    )
+    cur.execute(
+        """
+        UPDATE goal_figures g SET value = c.old_value, assessment = c.old_assessment, note = c.old_note,
+               import_id = c.old_import_id
+        FROM goal_figure_changes c
+        WHERE c.import_id = ? AND c.change = 'changed' AND g.plan = c.plan AND g.goal_id = c.goal_id
+          AND g.period = c.period
+        """,
+        [import_id],
+    )
+    return int(cur.execute("SELECT count(*) FROM goal_figure_changes WHERE import_id = ?", [import_id]).fetchone()[0])

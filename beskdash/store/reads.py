@@ -203,3 +203,47 @@ class Reads:
             )
         except duckdb.CatalogException:
             return pd.DataFrame(columns=["plan_id", "version", "saved_at", "username", "summary", "yaml"])
+
+    # --- own figures ---
+
+    def goal_figures(self, plan: str | None = None) -> pd.DataFrame:
+        """The own figures and assessments in force, with their provenance (who, when, which file)."""
+        if not self._has_table("goal_figures"):  # a database written before own figures, opened read-only
+            return pd.DataFrame(columns=["plan", "goal_id", "period", "value", "assessment", "note", "import_id",
+                                         "username", "imported_at", "file_name", "sha256", "format"])
+        sql = """
+            SELECT g.plan, g.goal_id, g.period, g.value, g.assessment, g.note, g.import_id,
+                   i.username, i.imported_at, i.file_name, i.sha256, i.format
+            FROM goal_figures g JOIN imports i ON i.id = g.import_id
+            {where} ORDER BY g.plan, g.goal_id, g.period
+        """
+        if plan:
+            return self.query(sql.format(where="WHERE g.plan = ?"), [plan])
+        return self.query(sql.format(where=""))
+
+    def goal_figure_history(self, plan: str | None = None, goal_id: str | None = None) -> pd.DataFrame:
+        """Every change to the own figures, newest first: what each import set, and what it replaced."""
+        if not self._has_table("goal_figure_changes"):
+            return pd.DataFrame(columns=["import_id", "plan", "goal_id", "period", "change", "old_value",
+                                         "new_value", "old_assessment", "new_assessment", "old_note", "new_note",
+                                         "username", "imported_at", "file_name", "undone_at"])
+        where, params = [], []
+        for col, v in (("c.plan", plan), ("c.goal_id", goal_id)):
+            if v:
+                where.append(f"{col} = ?")
+                params.append(v)
+        return self.query(
+            f"""
+            SELECT c.import_id, c.plan, c.goal_id, c.period, c.change, c.old_value, c.new_value,
+                   c.old_assessment, c.new_assessment, c.old_note, c.new_note,
+                   i.username, i.imported_at, i.file_name, i.undone_at
+            FROM goal_figure_changes c JOIN imports i ON i.id = c.import_id
+            {"WHERE " + " AND ".join(where) if where else ""}
+            ORDER BY c.import_id DESC, c.plan, c.goal_id, c.period
+            """,
+            params,
+        )
+
+    def _has_table(self, name: str) -> bool:
+        df = self.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [name])
+        return bool(df["n"].iloc[0])

@@ -10,11 +10,12 @@ import re
 
 import pandas as pd
 
-from beskdash import fmt, taxonomy
+from beskdash import fmt, taxonomy, template
 from beskdash.compare import join_da
-from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Reason, plans
+from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Projection, Reason, plans
 from beskdash.periods import end_month, kind, year
 from beskdash.plans import Goal, Plan
+from beskdash.season import SeasonalProjection
 from beskdash.status import Status
 
 KIND_LABELS = {"target": "mål", "indicator": "indikator", "qualitative": "kvalitativt mål"}
@@ -98,6 +99,14 @@ def reason(r: GoalResult) -> str:
     code, g, unit = r.reason, r.goal, r.unit
     if code is Reason.QUALITATIVE:
         return "kvalitativt mål: planen sætter intet tal, så det følges op i tekst"
+    if code is Reason.ASSESSED:
+        return assessment_text(r)
+    if code is Reason.INCOMPLETE_PERIOD:
+        have, of = r.parts
+        what = "måneder" if of in (12, 3) else "kvartaler"
+        return (f"målet gælder et helt {'år' if r.series_kind == 'year' else 'kvartal'}, og data efter "
+                f"{fmt.period(r.after)} har kun tal for {have} af periodens {of} {what} — for få til en "
+                "fremskrivning, der fjerner sæsonen (mindst 13 måneder eller 5 kvartaler i træk)")
     if code is Reason.NO_TARGET:
         if g.unpublished_target is not None:
             text = f"planen offentliggør ikke målet («{g.unpublished_target.quote}»)"
@@ -118,22 +127,71 @@ def reason(r: GoalResult) -> str:
         return (f"mangler niveauet i {fmt.period(r.baseline_period)}, som målet regnes fra: det er hverken trykt "
                 "i planen eller i data")
     if code is Reason.TOO_FEW_POINTS:
+        least = {"month": "13 i træk, så sæsonen kan fjernes", "quarter": "5 i træk, så sæsonen kan fjernes"}.get(
+            r.series_kind or "", str(MIN_TREND_POINTS))
         return (f"for få {_PERIODICITY.get(r.series_kind or '', '')} værdier til en fremskrivning "
-                f"({r.trend_values} af mindst {MIN_TREND_POINTS})")
-    if r.latest is None or r.deadline is None:
-        raise ValueError(f"{r.goal_id}: {code} without a latest value and a deadline")
-    latest, target = f"seneste værdi {value(r.latest, unit)} ({fmt.period(r.latest_period)})", target_of(r)
-    if code is Reason.MET:
-        return f"{latest} opfylder målet {target}"
-    if code is Reason.DEADLINE_PASSED:
+                f"({r.trend_values} af mindst {least})")
+    if r.deadline is None:
+        raise ValueError(f"{r.goal_id}: {code} without a deadline")
+    target = target_of(r)
+    if code in (Reason.MET, Reason.DEADLINE_PASSED):
+        if r.latest is None:
+            raise ValueError(f"{r.goal_id}: {code} without a latest value")
+        how = f", {r.latest_how}" if r.latest_how and r.latest_how != "kilde" else ""
+        latest = f"seneste værdi {value(r.latest, unit)} ({fmt.period(r.latest_period)}{how})"
+        if code is Reason.MET:
+            return f"{latest} opfylder målet {target}"
         return f"fristen ({fmt.period(r.deadline)}) er nået, og {latest} opfylder ikke målet {target}"
     p = r.projection
     if p is None:
         raise ValueError(f"{r.goal_id}: {code} without a projection")
     verdict = "opfylder" if code is Reason.PROJECTED_MET else "ikke opfylder"
     return (f"tendensen fremskrevet til {fmt.period(r.deadline)} giver {value(p.deadline_value, unit)}, som "
-            f"{verdict} målet {target} (mindste kvadraters metode over de seneste {p.n_points} "
-            f"{_PERIODICITY.get(p.kind, '')} værdier, {fmt.period(p.first_period)}–{fmt.period(p.last_period)})")
+            f"{verdict} målet {target} ({projection_method(p)}){break_note(r)}")
+
+
+def projection_method(p: Projection | SeasonalProjection) -> str:
+    """Which method projected, over which periods: the page and the report say it in words."""
+    span = f"{fmt.period(p.first_period)}–{fmt.period(p.last_period)}"
+    if not isinstance(p, SeasonalProjection):
+        few = " – for få i træk til at fjerne sæsonen" if p.kind in ("month", "quarter") else ""
+        return (f"mindste kvadraters metode over de seneste {p.n_points} {_PERIODICITY.get(p.kind, '')} værdier, "
+                f"{span}{few}")
+    if "glidende" in p.method:
+        return f"sæsonen fjernet med {p.method}: ret linje gennem de seneste {p.n_points} gennemsnit, {span}"
+    return f"sæsonen fjernet med {p.method} ({p.n_points} sammenligninger), {span}"
+
+
+def break_note(r: GoalResult) -> str:
+    b = r.series_break
+    return f"; databrud {fmt.period(b.period)}: {b.text} — tendensen regnes kun efter bruddet" if b else ""
+
+
+def assessment_text(r: GoalResult) -> str:
+    """A qualitative goal's status as the jobcenter's own assessment, with author, date and note."""
+    a = r.entered[0]
+    note = f": «{a.note}»" if a.note else ""
+    return (f"jobcentrets egen vurdering for {fmt.period(a.period)} (ikke beregnet), indtastet af {a.username} "
+            f"{_date(a.entered_at)}{note}")
+
+
+def _date(t) -> str:
+    from beskdash.evidence import date_da
+
+    return date_da(t)
+
+
+def provenance_line(r: GoalResult) -> str | None:
+    """`Egne tal, indtastet af anna, 12. marts 2023 (fil egne.csv)` beside an own figure or assessment."""
+    if not r.entered:
+        return None
+    from beskdash.evidence import ASSESSMENT_LABEL, OWN_LABEL
+
+    label = ASSESSMENT_LABEL if r.reason is Reason.ASSESSED else OWN_LABEL
+    shown = [e for e in r.entered if r.reason is Reason.ASSESSED or e.period in (r.latest_period, r.baseline_period)]
+    return "; ".join(f"{e.provenance(label)} ({fmt.period(e.period)}; fil {e.file_name})"
+                     + (f" — {e.note}" if e.note and r.reason is not Reason.ASSESSED else "")
+                     for e in (shown or list(r.entered)))
 
 
 def _missing_after(after: str, suppressed: int = 0, incomplete: int = 0, baseline_missing: bool = False) -> str:
@@ -215,6 +273,9 @@ def missing_hint(r: GoalResult) -> str | None:
     """The extract that would let the engine judge the goal, e.g.
     `jobindsats.dk Y07A02 sygedagpenge, fuldtidspersoner, Allerød, månedlig 2020–2022`; None when
     the engine needs none."""
+    if r.evidence != template.SERIES and r.status is Status.KAN_IKKE and not r.entered:
+        rows = r.template_rows
+        return ("; ".join(row.where() for row in rows)) if rows else None
     if not r.needs_extract or r.after is None:
         return None
     goal, after = r.goal, r.after
@@ -259,17 +320,31 @@ def rule_text() -> list[str]:
         "manglende data tæller aldrig som opfyldt.",
         "Målet er nået, når den seneste værdi er på eller under målet for et mål, der skal nedbringes, og på "
         "eller over målet for et mål, der skal øges (skarpt under/over ved »under …« og ved en retning).",
-        "Er fristen nået uden at målet er nået, er målet ikke på vej. Ellers afgør tendensen: en ret linje "
-        f"efter mindste kvadraters metode gennem de seneste {TREND_POINTS} værdier med samme periodicitet "
-        f"(mindst {MIN_TREND_POINTS}) forlænges til fristen. Opfylder den fremskrevne værdi målet, er målet "
-        "på vej; ellers ikke. Med færre værdier kan målet ikke vurderes.",
+        "Målets egen periodetype afgør, hvad der sammenlignes: et mål for et år vurderes på årets tal (kildens "
+        "eget årstal, ellers gennemsnittet af alle årets måneder eller kvartaler – aldrig én måned), et mål "
+        "for et kvartal på kvartaler og et mål for en måned på måneder. Ved fristen er det fristens egen "
+        "periode, der tæller.",
+        "Er fristen nået uden at målet er nået, er målet ikke på vej. Ellers afgør tendensen, fremskrevet til "
+        "fristen, uden at sæsonen læses som en tendens: måneds- og kvartalstal fremskrives med et 12-måneders "
+        "(4-kvartalers) glidende gennemsnit – en ret linje gennem de seneste 8 gennemsnit – eller, med under to "
+        "års tal, med ændringen fra de samme måneder året før; årstal med en ret linje efter mindste kvadraters "
+        f"metode gennem de seneste {TREND_POINTS} værdier (mindst {MIN_TREND_POINTS}). Et kendt databrud "
+        "(fx kontanthjælpsreformen 1. juli 2025) vises, og tendensen regnes kun efter bruddet. Opfylder den "
+        "fremskrevne værdi målet, er målet på vej; ellers ikke. Med for få værdier kan målet ikke vurderes.",
+        "Mål uden dataserie vurderes på kommunens egne tal efter samme regel. Et kvalitativt mål viser "
+        "jobcentrets egen vurdering (nået, på vej, ikke på vej) med note, dato og forfatter – aldrig som et "
+        "beregnet resultat. Er intet indtastet, kan målet ikke vurderes, og siden viser, hvilken række i "
+        "skabelonen til egne tal der ville udfylde det.",
     ]
 
 
 def goal_rule(r: GoalResult) -> str:
     """The rule applied to one goal, in one sentence or two."""
+    if r.reason is Reason.ASSESSED:
+        return ("Målet har intet tal; status er jobcentrets egen vurdering, ikke et beregnet resultat.")
     if r.kind == "qualitative":
-        return "Målet har intet tal og vurderes derfor ikke automatisk; opfølgningen sker i tekst."
+        return ("Målet har intet tal og vurderes derfor ikke automatisk; jobcentret kan indtaste sin egen "
+                "vurdering i skabelonen til egne tal.")
     if r.target_type is None:
         return "Planen sætter intet mål for indikatoren; den vises, men vurderes ikke."
     down = r.direction == "decrease"
@@ -281,8 +356,7 @@ def goal_rule(r: GoalResult) -> str:
     else:
         text = f"Målet er nået, når værdien er {target_of(r)} ({dl})."
     if r.projection is not None:
-        text += (f" Indtil fristen afgør en fremskrivning af de seneste {r.projection.n_points} "
-                 f"{_PERIODICITY.get(r.projection.kind, '')} værdier, om målet er på vej.")
+        text += f" Indtil fristen afgør en fremskrivning ({projection_method(r.projection)}), om målet er på vej."
     return text
 
 
@@ -476,16 +550,29 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     """One or two plain sentences from the engine's numbers, e.g. `Sygedagpenge: 300 fuldtidspersoner
     i 2021, 12 over målet på 288. Udviklingen går den rigtige vej, men målet nås ikke i 2022 med den
     nuværende takt.` Every number in it is in the goal's row of the summary table (`summary_row`)."""
+    if r.reason is Reason.ASSESSED:
+        a = r.entered[0]
+        note = f" {a.note}" if a.note else ""
+        return (f"Kvalitativt mål: jobcentrets egen vurdering for {fmt.period(a.period)} er «{r.status}» "
+                f"(indtastet af {a.username}, {_date(a.entered_at)}).{note}")
     if r.kind == "qualitative":
         return "Kvalitativt mål: planen sætter intet tal, så målet følges op i tekst og vurderes ikke automatisk."
     goal_line = f"Målet er {_target_phrase(r)}." if r.target_type is not None else ""
+    if r.reason is Reason.INCOMPLETE_PERIOD:
+        have, of = r.parts
+        return (f"{subject}: målet gælder hele perioden, og der er endnu kun tal for {have} af {of} "
+                f"{'måneder' if of in (12, 3) else 'kvartaler'}, så målet kan ikke vurderes endnu. {goal_line}")
+    if r.latest is None and r.projection is not None:
+        verdict = "nås målet" if r.status == Status.PAA_VEJ else "nås målet ikke"
+        return (f"{subject}: {fmt.period(r.deadline)} er ikke afsluttet; fremskrevet uden sæson giver det "
+                f"{value(r.projection.deadline_value, r.unit)}, så med den nuværende takt {verdict}. {goal_line}")
     if r.latest is None:
         if r.target_type is None:
             since = f"efter {fmt.period(r.after)}" if r.after and r.measure is not None else "i databasen"
             return f"{subject}: ingen måling {since} endnu, og planen sætter intet mål."
         if r.measure is None:
-            return (f"{subject}: tallet findes endnu ikke som dataserie, så målet kan ikke vurderes. "
-                    f"{goal_line}")
+            return (f"{subject}: kommunens eget tal er endnu ikke indtastet (skabelonen til egne tal), så målet "
+                    f"kan ikke vurderes. {goal_line}")
         if r.baseline is not None and r.baseline_period:
             goal_line = (f"Udgangspunktet er {value(r.baseline, r.unit)} {_in(r.baseline_period)}, og målet er "
                          f"{_target_phrase(r)}.")
@@ -521,6 +608,8 @@ def summary_row(r: GoalResult) -> dict[str, str]:
     state them)."""
     if r.latest is not None:
         latest = f"{value(r.latest, r.unit)} ({fmt.period(r.latest_period)})"
+    elif r.reason is Reason.INCOMPLETE_PERIOD:
+        latest = f"kun {r.parts[0]} af {r.parts[1]} {'måneder' if r.parts[1] in (12, 3) else 'kvartaler'}"
     else:
         latest = f"ingen efter {fmt.period(r.after)}" if r.after and r.measure is not None else "–"
     target = target_of(r) if r.target_type is None else f"{target_of(r)}, {deadline_text(r.deadline)}"

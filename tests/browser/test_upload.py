@@ -39,3 +39,32 @@ def test_an_analyst_uploads_and_sees_the_new_figure_on_overblik(analyst_server: 
     expect(row).to_have_count(1, timeout=20_000)
     expect(row).to_contain_text("2026")
     no_errors(page)
+
+
+def test_an_analyst_uploads_a_filled_template_and_every_goal_without_a_series_is_judged(
+        analyst_server: AppServer, page, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from beskdash import goals, template
+
+    f = tmp_path / "egne-tal-alleroed-2022.xlsx"
+    f.write_bytes(template.workbook(goals.plans()["alleroed-2022"]))
+    wb = load_workbook(f)
+    for row in wb[template.SHEET].iter_rows(min_row=2):
+        if row[3].value:
+            row[5].value = 40 if row[4].value in ("2019M12", "2021") else 50
+        else:
+            row[6].value, row[7].value = "på vej", "Samarbejdet er i gang"
+    wb.save(f)
+    upload(page, analyst_server, f, preview="nye: 13, ændrede: 0")
+    confirm_import(page, "13 nye, 0 ændrede")
+    page.goto(analyst_server.url + "/maalopfoelgning?plan=alleroed-2022")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Allerød: Beskæftigelsesplan 2022").wait_for(timeout=30_000)
+    row = page.get_by_role("row").filter(has_text="kan ikke vurderes")
+    expect(row).to_have_count(1, timeout=20_000)
+    cells = row.locator("td, th").all_inner_texts()
+    assert cells[2:4] == ["0", "0"], cells  # no own-figures goal and no qualitative goal is left unjudged
+    expect(page.get_by_text("Egne tal, indtastet af anna", exact=False).first).to_be_visible()
+    expect(page.get_by_text("jobcentrets egen vurdering for 2022", exact=False).first).to_be_visible()
+    no_errors(page)

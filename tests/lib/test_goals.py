@@ -59,36 +59,43 @@ def _run(goal: dict, rows: list[tuple], **kw: object) -> goals.GoalResult:
 
 ABS_288 = {"baseline": {"value": 300, "period": "2019"}, "target": {"type": "absolute", "value": 288,
                                                                      "deadline": "2022"}}
+# The same target for one month (December 2022): judged on months.
+ABS_288_M = {**ABS_288, "target": {**ABS_288["target"], "deadline": "2022M12"}}
+
+
+def _years(values: dict[str, float], benefit: str = "sygedagpenge") -> list[tuple]:
+    return [(benefit, p, v) for p, v in values.items()]
 
 
 def test_absolute_decrease_met_at_or_below() -> None:
-    r = _run(_goal(**ABS_288), _months("2022M01", [295, 290, 288]))
+    r = _run(_goal(**ABS_288_M), _months("2022M01", [295, 290, 288]))
     assert (r.status, r.latest, r.latest_period, r.target, r.gap) == (Status.NAAET, 288, "2022M03", 288, 0)
     assert r.reason is Reason.MET
     assert say.gap_sentence(r) == "Præcis på målet på 288."
 
 
 def test_absolute_decrease_projected_from_a_falling_trend() -> None:
-    # 330, 320, 310, 300 in Sep–Dec 2021: −10 a month, so 300 − 12×10 = 180 in December 2022.
-    r = _run(_goal(**ABS_288), _months("2021M09", [330, 320, 310, 300]))
+    # yearly figures 340, 320, 300 in 2019–2021: −20 a year, so 280 in 2022 (a straight line: years have no season)
+    r = _run(_goal(**ABS_288), _years({"2019": 340, "2020": 320, "2021": 300}))
     assert r.status == Status.PAA_VEJ
     p = r.projection
-    assert (p.kind, p.n_points, p.first_period, p.last_period) == ("month", 4, "2021M09", "2021M12")
-    assert p.slope == pytest.approx(-10) and p.deadline_value == pytest.approx(180)
+    assert (p.kind, p.n_points, p.first_period, p.last_period) == ("year", 3, "2019", "2021")
+    assert p.slope == pytest.approx(-20) and p.deadline_value == pytest.approx(280)
     assert (r.gap, round(r.gap_pct, 4)) == (12, round(12 / 288 * 100, 4))
     assert say.gap_sentence(r) == "12 fuldtidspersoner (4,2 %) over målet på 288."
     assert r.reason is Reason.PROJECTED_MET
 
 
 def test_absolute_decrease_with_a_rising_trend_is_not_on_track() -> None:
-    r = _run(_goal(**ABS_288), _months("2021M09", [290, 292, 295, 300]))
-    assert r.status == Status.IKKE_PAA_VEJ and r.projection.deadline_value > 288
+    r = _run(_goal(**ABS_288), _years({"2019": 280, "2020": 285, "2021": 290}))
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection.deadline_value == pytest.approx(295)
     assert r.reason is Reason.PROJECTED_NOT_MET
 
 
 def test_deadline_reached_without_the_target_is_not_on_track() -> None:
-    r = _run(_goal(**ABS_288), _months("2022M10", [310, 305, 300]))
+    r = _run(_goal(**ABS_288), _months("2022M01", [300] * 12))
     assert r.status == Status.IKKE_PAA_VEJ and r.projection is None
+    assert (r.latest, r.latest_period, r.latest_how) == (300, "2022", "gennemsnit af 12 måneder")
     assert r.reason is Reason.DEADLINE_PASSED
 
 
@@ -106,11 +113,11 @@ def test_increase_is_met_at_or_above() -> None:
 
 def test_strict_under_and_tolerance() -> None:
     strict = _goal(indicator={"series": {**SERIES, "measure": "pct"}},
-                   target={"type": "absolute", "value": 8.0, "strict": True, "deadline": "2022"})
+                   target={"type": "absolute", "value": 8.0, "strict": True, "deadline": "2022M12"})
     rows = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M10", [8.2, 8.1, 8.0])]
     r = _run(strict, rows)
     assert r.status != Status.NAAET  # "under 8,0 procent": 8,0 is not under
-    tol = _goal(target={"type": "absolute", "value": 288, "tolerance": 5, "deadline": "2022"})
+    tol = _goal(target={"type": "absolute", "value": 288, "tolerance": 5, "deadline": "2022M12"})
     assert _run(tol, _months("2022M10", [300, 295, 293])).status == Status.NAAET
     assert _run(tol, _months("2022M10", [300, 295, 294])).status == Status.IKKE_PAA_VEJ
 
@@ -154,10 +161,10 @@ def test_relative_increase() -> None:
 def test_direction_only_must_beat_the_baseline() -> None:
     g = _goal(indicator={"series": {**SERIES, "measure": "pct"}}, baseline={"value": 12.6, "period": "2021"},
               target={"type": "direction", "deadline": "2022"})
-    same = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M04", [12.8, 12.7, 12.6])]
+    same = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M01", [12.8, 12.4] * 6)]
     r = _run(g, same)
     assert r.target is None and r.reference == 12.6 and r.status != Status.NAAET  # equal is not a fall
-    lower = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M04", [12.8, 12.7, 12.5])]
+    lower = [(b, p, v, "test:x", "pct") for b, p, v in _months("2022M01", [12.6, 12.4] * 6)]
     r = _run(g, lower)
     assert r.status == Status.NAAET
     assert say.gap_sentence(r) == "0,1 procentpoint under niveauet i 2021 på 12,6 %."
@@ -165,10 +172,12 @@ def test_direction_only_must_beat_the_baseline() -> None:
 
 def test_direction_without_baseline_uses_the_last_value_before_the_plan_year() -> None:
     g = _goal(target={"type": "direction", "deadline": "2021"})
-    rows = [("sygedagpenge", "2020Q1", 600), ("sygedagpenge", "2020Q2", 594), ("sygedagpenge", "2021Q2", 580)]
+    # a yearly target: the year before the plan as a whole (the mean of its four quarters, 595), never a quarter
+    rows = [("sygedagpenge", f"2020Q{q}", v) for q, v in zip(range(1, 5), (600, 594, 590, 596))]
+    rows += [("sygedagpenge", f"2021Q{q}", 580) for q in range(1, 5)]
     r = _run(g, rows, year=2021)
-    assert (r.baseline, r.baseline_period, r.baseline_from) == (594, "2020Q2", "test:jobindsats")
-    assert (r.latest, r.status) == (580, Status.NAAET)
+    assert (r.baseline, r.baseline_period, r.baseline_from) == (595, "2020", "test:jobindsats")
+    assert (r.latest, r.latest_period, r.status) == (580, "2021", Status.NAAET)
 
 
 # --- Sums, shares, missing and suppressed values ----------------------------------------------------
@@ -207,16 +216,16 @@ def test_no_data_after_the_baseline_is_never_a_pass() -> None:
 
 def test_suppressed_values_are_missing_not_zero() -> None:
     rows = [*_months("2022M01", [295, 290]), ("sygedagpenge", "2022M03", None)]
-    r = _run(_goal(**ABS_288), rows)
+    r = _run(_goal(**ABS_288_M), rows)
     assert (r.latest, r.latest_period) == (290, "2022M02")  # March is suppressed: February is the latest
-    r = _run(_goal(**ABS_288), [("sygedagpenge", "2022M03", None)])
+    r = _run(_goal(**ABS_288_M), [("sygedagpenge", "2022M03", None)])
     assert r.status == Status.KAN_IKKE
     assert (r.reason, r.suppressed, r.incomplete) == (Reason.MISSING_AFTER, 1, 0)
 
 
 def test_registers_are_preferred_to_transcribed_plan_figures() -> None:
     rows = [("sygedagpenge", "2022M01", 280, "plan:test-2022"), ("sygedagpenge", "2022M01", 300, "test:jobindsats")]
-    r = _run(_goal(**ABS_288), rows)
+    r = _run(_goal(**ABS_288_M), rows)
     assert (r.latest, r.latest_source) == (300, "test:jobindsats")
 
 
@@ -236,9 +245,13 @@ def test_projection_is_least_squares_over_the_last_points() -> None:
 
 
 def test_too_few_points_cannot_be_judged() -> None:
-    r = _run(_goal(**ABS_288), _months("2022M01", [300, 295]))
+    r = _run(_goal(**ABS_288_M), _months("2022M01", [300, 295]))
     assert r.status == Status.KAN_IKKE
     assert (r.reason, r.trend_values, r.series_kind) == (Reason.TOO_FEW_POINTS, 2, "month")
+    # a yearly target with two months of its year: neither a whole year nor enough months to remove the season
+    r = _run(_goal(**ABS_288), _months("2022M01", [300, 295]))
+    assert (r.status, r.reason, r.parts, r.latest) == (Status.KAN_IKKE, Reason.INCOMPLETE_PERIOD, (2, 12), None)
+    assert "2 af periodens 12 måneder" in say.reason(r)
 
 
 def test_qualitative_indicator_and_unpublished_targets() -> None:
@@ -295,14 +308,19 @@ def test_goals_without_data_after_the_baseline_say_so_and_name_the_extract(real:
 
 
 def test_new_data_in_the_store_gives_a_status(store: Store) -> None:
-    # Sygedagpenge for Allerød falling by one a month from 320 (Jan 2020) to 291 (Jun 2022).
+    # Sygedagpenge for Allerød falling by one a month from 320 (Jan 2020) to 291 (Jun 2022). The target is
+    # 288 helårspersoner in 2022: the year's mean. The latest whole year is 2021 (mean of 308 … 297 = 302,5);
+    # the 12-month moving average falls by one a month and reaches 290,5 in December 2022 (the mean of
+    # 296 … 285), so the year misses 288 although December alone (285) would meet it.
     rows = _months("2020M01", [320.0 - i for i in range(30)])
     frame = _obs(rows).drop(columns="source").assign(source="test:jobindsats")
     store.apply(frame, SourceMeta("test:jobindsats", "Testudtræk"), username="test", file_name="t.csv",
                 sha256=None, fmt="test")
     r = {x.goal_id: x for x in goals.evaluate_plan(store, "alleroed-2022")}["rm4-sygedagpenge-helaarspersoner"]
-    assert (r.latest, r.latest_period, r.gap) == (291, "2022M06", 3)
-    assert r.status == Status.PAA_VEJ and r.projection.deadline_value == pytest.approx(285)
+    assert (r.latest, r.latest_period, r.gap) == (302.5, "2021", 14.5)
+    assert r.status == Status.IKKE_PAA_VEJ and r.projection.deadline_value == pytest.approx(290.5)
+    assert r.projection.method == "12-måneders glidende gennemsnit"
+    assert "sæsonen fjernet med 12-måneders glidende gennemsnit" in say.reason(r)
     assert "test:jobindsats" in r.sources
 
 
@@ -341,7 +359,7 @@ def _datasets(spec: dict) -> list[dict]:
 
 
 def test_bullet_chart_marks_baseline_latest_and_target() -> None:
-    r = _run(_goal(**ABS_288), _months("2021M09", [330, 320, 310, 300]))
+    r = _run(_goal(**ABS_288), _years({"2019": 340, "2020": 320, "2021": 300}))
     spec = goal_charts.bullet(r).to_dict()
     rows = _datasets(spec)
     assert {(x.get("marker"), x.get("value")) for x in rows if "marker" in x} == \
@@ -353,21 +371,92 @@ def test_bullet_chart_marks_baseline_latest_and_target() -> None:
 
 def test_series_chart_has_target_deadline_and_projection() -> None:
     plan = _plan(_goal(**ABS_288))
-    obs = _obs(_months("2021M09", [330, 320, 310, 300]))
+    obs = _obs(_years({"2019": 340, "2020": 320, "2021": 300}))
     res = goals.evaluate(plan, plan.goals[0], obs)
     detail = goals.GoalDetail(res, goals.series_points(plan.goals[0], obs), area="201")
     spec = goal_charts.series(detail).to_dict()
     rows = _datasets(spec)
     assert any(x.get("text") == "Mål: ≤ 288 fuldtidspersoner" for x in rows)
     assert any(x.get("text") == "Frist: 2022" and x.get("date") == "2022-12-01" for x in rows)
-    assert any(x.get("period_label") == "2022 (fremskrevet)" and x.get("value") == pytest.approx(180) for x in rows)
+    assert any(x.get("period_label") == "2022 (fremskrevet)" and x.get("value") == pytest.approx(280) for x in rows)
     assert spec["title"]["text"] == "Testmål" and spec["title"]["subtitle"] == "fuldtidspersoner, Allerød"
 
 
 def test_the_rule_is_stated_once_with_its_numbers() -> None:
     text = " ".join(say.rule_text())
     assert f"de seneste {goals.TREND_POINTS} værdier" in text and f"mindst {goals.MIN_TREND_POINTS}" in text
+    assert "12-måneders" in text and "aldrig én måned" in text and "jobcentrets egen vurdering" in text
     assert "manglende data tæller aldrig som opfyldt" in text
     assert Status.IKKE_PAA_VEJ.label == "✖ ikke på vej"
     badge = markup.status_badge(Status.IKKE_PAA_VEJ)
     assert "#D55E00" in badge and "✖ ikke på vej" in badge
+
+
+# --- Monthly data: the target's own period and the season (worked out by hand) --------------------
+
+def test_a_year_whose_mean_meets_the_target_while_its_december_does_not() -> None:
+    # 280 in January–November, 300 in December: the year's mean is (11 × 280 + 300) / 12 = 281,67 ≤ 288,
+    # though December alone (300) is above the target. A target for 2022 is judged on 2022 as a whole.
+    r = _run(_goal(**ABS_288), _months("2022M01", [280] * 11 + [300]))
+    assert (r.status, r.reason, r.latest_period, r.latest_how) == (
+        Status.NAAET, Reason.MET, "2022", "gennemsnit af 12 måneder")
+    assert r.latest == pytest.approx(3380 / 12)
+    assert say.reason(r) == ("seneste værdi 281,7 fuldtidspersoner (2022, gennemsnit af 12 måneder) opfylder målet "
+                             "≤ 288 fuldtidspersoner")
+    # the same months against a target for December 2022 itself: December decides, and misses
+    assert _run(_goal(**ABS_288_M), _months("2022M01", [280] * 11 + [300])).status == Status.IKKE_PAA_VEJ
+
+
+PATTERN = [320, 310, 300, 290, 280, 270, 260, 270, 280, 290, 300, 310]  # a winter peak; every year's mean is 290
+
+
+def test_a_flat_seasonal_series_falling_only_with_the_season_is_not_on_track() -> None:
+    # January 2019 – July 2021, the same twelve months every year. The last eight months (December 2020 –
+    # July 2021: 310, 320, 310, 300, 290, 280, 270, 260) fall by about 8 a month, and a straight line through
+    # them would reach far below 280 by 2022. The 12-month moving average is 290 throughout: flat, so 2022 is
+    # projected at 290, which misses ≤ 280.
+    g = _goal(baseline={"value": 300, "period": "2019"},
+              target={"type": "absolute", "value": 280, "deadline": "2022"})
+    r = _run(g, _months("2019M01", (PATTERN * 3)[:31]))
+    assert (r.latest, r.latest_period) == (290, "2020")  # 2021 is not whole yet
+    assert (r.status, r.reason) == (Status.IKKE_PAA_VEJ, Reason.PROJECTED_NOT_MET)
+    p = r.projection
+    assert (p.method, p.first_period, p.last_period, p.n_points) == (
+        "12-måneders glidende gennemsnit", "2020M01", "2021M07", 8)
+    assert p.deadline_value == pytest.approx(290) and p.slope == pytest.approx(0)
+    assert ("sæsonen fjernet med 12-måneders glidende gennemsnit: ret linje gennem de seneste 8 gennemsnit, "
+            "januar 2020–juli 2021") in say.reason(r)
+    # the old reading (a straight line through the last eight months) would have said på vej
+    old = goals.project(goals.series_points(_plan(g).goals[0], _obs(_months("2019M01", (PATTERN * 3)[:31]))),
+                        "2022")
+    assert old.deadline_value < 280
+
+
+def test_a_series_break_is_never_projected_across() -> None:
+    from beskdash.needs import breaks_for
+
+    g = _goal(indicator={"series": {**SERIES, "benefits": ["kontanthjaelp"]}}, baseline={"value": 500,
+              "period": "2024"}, target={"type": "absolute", "value": 400, "deadline": "2026M12"})
+    # 500 a month until June 2025; from July 2025 (the reform) 300 — a level shift, not a trend
+    rows = _months("2024M01", [500] * 18 + [300] * 14, benefit="kontanthjaelp")
+    r = _run(g, rows, year=2025)
+    assert r.series_break == breaks_for(["kontanthjaelp"])[0] and r.series_break.period == "2025M07"
+    assert r.status == Status.NAAET  # 300 ≤ 400: the latest month decides; no projection needed
+    assert "databrud" not in say.reason(r)
+    g2 = _goal(indicator={"series": {**SERIES, "benefits": ["kontanthjaelp"]}}, baseline={"value": 500,
+               "period": "2024"}, target={"type": "absolute", "value": 250, "deadline": "2026M12"})
+    r2 = _run(g2, rows, year=2025)
+    # 14 months after the break: year-on-year change (only one pair after the break: 0) — flat at 300
+    assert r2.projection.first_period >= "2025M07" and r2.status == Status.IKKE_PAA_VEJ
+    assert "databrud juli 2025" in say.reason(r2)
+
+
+def test_a_series_break_is_marked_on_the_chart() -> None:
+    g = _goal(indicator={"series": {**SERIES, "benefits": ["kontanthjaelp"]}}, baseline={"value": 500,
+              "period": "2024"}, target={"type": "absolute", "value": 250, "deadline": "2026M12"})
+    plan = _plan(g, year=2025)
+    obs = _obs(_months("2024M01", [500] * 18 + [300] * 14, benefit="kontanthjaelp"))
+    res = goals.evaluate(plan, plan.goals[0], obs)
+    detail = goals.GoalDetail(res, goals.series_points(plan.goals[0], obs), area="201")
+    rows = _datasets(goal_charts.series(detail).to_dict())
+    assert any(x.get("text") == "Databrud: juli 2025" and x.get("date") == "2025-07-01" for x in rows)

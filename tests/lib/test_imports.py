@@ -409,10 +409,11 @@ def test_kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was(db_copy
 def test_every_format_is_a_registered_reader_with_its_labels() -> None:
     from beskdash.readers import registry
 
-    assert [r.format for r in registry.formats()] == ["beskdash-csv", "beskdash-json", "statbank-csv",
+    assert [r.format for r in registry.formats()] == ["beskdash-csv", "beskdash-json", "egne-tal", "statbank-csv",
                                                       "jobindsats-xlsx", "jobindsats-api", "jobindsats-csv"]
     for fmt in ("statbank-csv-en", "statbank-csv-da", "jobindsats-csv", "jobindsats-xlsx", "jobindsats-api-v2",
-                "jobindsats-api-v3", "beskdash-csv", "beskdash-json"):  # what the import history records
+                "jobindsats-api-v3", "beskdash-csv", "beskdash-json", "egne-tal-csv",
+                "egne-tal-xlsx"):  # what the import history records
         assert imports.FORMAT_LABELS[fmt]
 
 
@@ -420,11 +421,11 @@ def test_a_new_format_is_one_registered_reader(shared_store, monkeypatch: pytest
     from beskdash.readers import base
 
     monkeypatch.setattr(base, "_READERS", list(base._READERS))
-    base.register(base.Reader("egne-tal", "egne tal (CSV)", sniff=lambda u: u.first_line == "EGNE TAL",
-                              read=lambda u, _t: base.fail(u.name, "er egne tal, læst af den nye læser", "egne-tal"),
+    base.register(base.Reader("ny-kilde", "ny kilde (CSV)", sniff=lambda u: u.first_line == "EGNE TAL",
+                              read=lambda u, _t: base.fail(u.name, "er egne tal, læst af den nye læser", "ny-kilde"),
                               priority=5))
     store, before, _ = shared_store
-    assert imports.detect(b"EGNE TAL\n1;2\n").kind == "egne-tal"
+    assert imports.detect(b"EGNE TAL\n1;2\n").kind == "ny-kilde"
     p = imports.preview_files(store, [("egne.csv", b"EGNE TAL\n1;2\n")])
     assert [pr.message() for pr in p.problems] == ["egne.csv: er egne tal, læst af den nye læser"]
     assert imports.detect(RAW).kind == "statbank-csv"  # the others are asked as before

@@ -31,7 +31,8 @@ SYGEDAGPENGE = {
     "kind": "target", "direction": "decrease",
     "indicator": {"series": {"area": "201", "benefits": ["sygedagpenge"], "measure": "fuldtidspersoner"}},
     "baseline": {"value": 300, "period": "2019"},
-    "target": {"type": "absolute", "value": 288, "deadline": "2022"}, "ref": {"section": "Afsnit"}}
+    # a monthly deadline: these tests are about the wording (a yearly target is judged on whole years, test_goals)
+    "target": {"type": "absolute", "value": 288, "deadline": "2022M12"}, "ref": {"section": "Afsnit"}}
 
 
 def _months(start: str, values: list[float]) -> pd.DataFrame:
@@ -64,8 +65,8 @@ def test_the_issues_example_right_way_but_too_slow() -> None:
     r, text = _judge(SYGEDAGPENGE, _months("2020M11", [313.5, 313, 312.5, 312, 311.5, 311, 310.5, 310]))
     assert r.status == Status.IKKE_PAA_VEJ
     assert text == ("Sygedagpenge: 310 fuldtidspersoner i juni 2021, 22 over målet på 288. Udviklingen går den "
-                    "rigtige vej, men målet nås ikke i 2022 med den nuværende takt.")
-    assert say.trend_text(r) == "↘ faldende (den rigtige vej); fremskrevet til 2022: 301 fuldtidspersoner"
+                    "rigtige vej, men målet nås ikke i december 2022 med den nuværende takt.")
+    assert say.trend_text(r) == "↘ faldende (den rigtige vej); fremskrevet til december 2022: 301 fuldtidspersoner"
     _assert_numbers_in_row(r, text)
 
 
@@ -73,12 +74,12 @@ def test_on_track_wrong_way_met_and_deadline_passed() -> None:
     r, text = _judge(SYGEDAGPENGE, _months("2020M11", [318, 316, 314, 312, 310, 308, 306, 304]))
     assert r.status == Status.PAA_VEJ
     assert text == ("Sygedagpenge: 304 fuldtidspersoner i juni 2021, 16 over målet på 288. Udviklingen går den "
-                    "rigtige vej, og med den nuværende takt nås målet i 2022.")
+                    "rigtige vej, og med den nuværende takt nås målet i december 2022.")
     _assert_numbers_in_row(r, text)
 
     r, text = _judge(SYGEDAGPENGE, _months("2020M11", [300, 301, 302, 303, 304, 305, 306, 307.4]))
     assert text == ("Sygedagpenge: 307,4 fuldtidspersoner i juni 2021, 19,4 over målet på 288. Udviklingen går "
-                    "den forkerte vej, og målet nås ikke i 2022 med den nuværende takt.")
+                    "den forkerte vej, og målet nås ikke i december 2022 med den nuværende takt.")
     assert say.summary_row(r)["Afstand"] == "+19,4"
     _assert_numbers_in_row(r, text)
 
@@ -87,8 +88,8 @@ def test_on_track_wrong_way_met_and_deadline_passed() -> None:
     _assert_numbers_in_row(r, text)
 
     r, text = _judge(SYGEDAGPENGE, _months("2022M11", [295, 296]))
-    assert text == ("Sygedagpenge: 296 fuldtidspersoner i december 2022, 8 over målet på 288. Fristen (2022) er "
-                    "nået, uden at målet blev nået.")
+    assert text == ("Sygedagpenge: 296 fuldtidspersoner i december 2022, 8 over målet på 288. "
+                    "Fristen (december 2022) er nået, uden at målet blev nået.")
     _assert_numbers_in_row(r, text)
 
 
@@ -96,25 +97,30 @@ def test_too_few_values_and_no_values_say_so_without_inventing_a_trend() -> None
     r, text = _judge(SYGEDAGPENGE, _months("2021M05", [301, 299]))
     assert r.status == Status.KAN_IKKE
     assert text == ("Sygedagpenge: 299 fuldtidspersoner i juni 2021, 11 over målet på 288. Der er endnu for få "
-                    "målinger til at se, om målet nås i 2022.")
+                    "målinger til at se, om målet nås i december 2022.")
     assert say.trend_text(r) == "–"
     _assert_numbers_in_row(r, text)
 
     r, text = _judge(SYGEDAGPENGE, _months("2019M01", []))
     assert text == ("Sygedagpenge: ingen måling efter 2019 endnu, så målet kan ikke vurderes. Udgangspunktet er "
-                    "300 fuldtidspersoner i 2019, og målet er ≤ 288 fuldtidspersoner i 2022.")
+                    "300 fuldtidspersoner i 2019, og målet er ≤ 288 fuldtidspersoner senest december 2022.")
     _assert_numbers_in_row(r, text)
 
 
 def test_a_share_is_worded_in_percentage_points() -> None:
     goal = {**SYGEDAGPENGE, "indicator": {"series": {"area": "201", "benefits": ["sygedagpenge"],
                                                      "measure": "pct-befolkning"}},
-            "baseline": None, "target": {"type": "absolute", "value": 8, "deadline": "2022", "strict": True}}
+            "baseline": None, "target": {"type": "absolute", "value": 8, "deadline": "2022M12", "strict": True}}
     obs = _months("2022M01", [8.9, 8.8, 8.7]).assign(measure="pct-befolkning")
     r, text = _judge(goal, obs)
     assert text == ("Sygedagpenge: 8,7 % i marts 2022, 0,7 procentpoint over målet på 8 %. Udviklingen går den "
-                    "rigtige vej, og med den nuværende takt nås målet i 2022.")
+                    "rigtige vej, og med den nuværende takt nås målet i december 2022.")
     assert say.summary_row(r)["Afstand"] == "+0,7 procentpoint"
+    # the same months against a target for the year 2022: not yet judgeable, and the sentence says why
+    r, text = _judge({**goal, "target": {**goal["target"], "deadline": "2022"}}, obs)
+    assert text.startswith("Sygedagpenge: målet gælder hele perioden, og der er endnu kun tal for 3 af 12 måneder")
+    _assert_numbers_in_row(r, text)
+    r, text = _judge(goal, obs)
     _assert_numbers_in_row(r, text)
 
 

@@ -153,10 +153,32 @@ def test_plan_summary_and_the_committee_report_for_download(page: AppTest, monke
     assert at.markdown[1].value.replace("\\", "") == (
         "Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke vurderes: 3 er kvalitative og for "
         "10 mangler der data.")
-    assert [b.proto.label for b in at.get("download_button")] == ["Hent rapport (HTML)", "Hent rapport (PDF)"]
-    assert set(made) == {"ledelsesinformation-alleroed-2022.html", "ledelsesinformation-alleroed-2022.pdf"}
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Hent rapport (HTML)", "Hent rapport (PDF)", "Hent skabelon til egne tal (Excel)",
+        "Hent indtastede egne tal og vurderinger (CSV)"]
+    assert set(made) == {"ledelsesinformation-alleroed-2022.html", "ledelsesinformation-alleroed-2022.pdf",
+                         "egne-tal-alleroed-2022.xlsx", "egne-tal-indtastet-alleroed-2022.csv"}
+    assert made["egne-tal-indtastet-alleroed-2022.csv"]().decode().startswith("plan;mål;periode;værdi;vurdering")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(made["egne-tal-alleroed-2022.xlsx"]()))
+    assert wb["Egne tal"]["B3"].value == "rm1-virksomhedsbesoeg"
     doc = made["ledelsesinformation-alleroed-2022.html"]().decode("utf-8")
     assert "<title>Ledelsesinformation: Allerød: Beskæftigelsesplan 2022</title>" in doc
     assert "53 personer i juli 2021, 37 over målet på 16" in doc
     pdf = PdfReader(io.BytesIO(made["ledelsesinformation-alleroed-2022.pdf"]()))
     assert len(pdf.pages) >= 4 and "Beskæftigelsesplan 2022" in pdf.pages[0].extract_text()
+
+
+def test_scorecard_counts_goals_by_status_and_kind_of_evidence(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    at = page.run()
+    assert not at.exception, at.exception
+    card = at.table[0].value.set_index("Status")
+    assert list(card.columns) == ["Dataserie", "Egne tal", "Jobcentrets vurdering", "I alt"]
+    assert card.loc["I alt", "I alt"] == len(goals.plans()["alleroed-2022"].goals)
+    assert (card.loc["I alt", "Egne tal"], card.loc["I alt", "Jobcentrets vurdering"]) == (7, 3)
+    assert card.loc["ikke på vej", "Dataserie"] == 1
+    text = _texts(at)
+    assert "Grundlag: Jobcentrets vurdering" in text and "Grundlag: Egne tal" in text
+    assert "skabelonen til egne tal (ark 'Egne tal'), række 3: mål rm1-virksomhedsbesoeg" in text
