@@ -7,7 +7,11 @@ import importlib
 import importlib.util
 import sys
 
+from beskdash.cli import CliError
 from beskdash.commands import COMMANDS
+from beskdash.plans import PlanError
+from beskdash.store import StoreBusy, UndoError
+from beskdash.validate import ValidationFailed, format_problems
 
 
 def parser() -> argparse.ArgumentParser:
@@ -21,11 +25,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from beskdash.cli import CliError
-    from beskdash.plans import PlanError
-    from beskdash.store import StoreBusy, UndoError
-    from beskdash.validate import ValidationFailed, format_problems
-
     p = parser()
     # `serve` passes unknown options (--server.port …) on to streamlit run.
     args, extra = p.parse_known_args(argv)

@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from beskdash import taxonomy
 from beskdash.paths import DATA_DIR, PLANS_DIR
 from beskdash.periods import PeriodError, parse_period
 
@@ -269,8 +270,6 @@ def load_plan_file(path: Path) -> Plan:
 
 def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
     """All problems in all plan files, including references to unknown keys."""
-    from beskdash import taxonomy
-
     problems: list[str] = []
     for path in sorted(plans_dir.glob("*.yaml")):
         try:

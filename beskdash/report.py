@@ -135,7 +135,7 @@ def build(store: Store, plan_id: str, period: str | None = None, today: dt.date 
 
 def _svg(chart: object, width: int = CHART_WIDTH) -> str:
     """A chart as static SVG for inline use: a fixed width instead of the page's container width."""
-    import vl_convert as vlc
+    import vl_convert as vlc  # deferred: the Vega renderer is heavy and only the report needs it
 
     spec = chart.to_dict()
     if not isinstance(spec.get("width"), int | float):
@@ -413,6 +413,7 @@ def to_html(report: Report) -> str:
 def _offline_fetcher() -> object:
     """WeasyPrint's fetcher, refusing everything but inline `data:` URLs: the PDF is made from the
     document alone, and a stray reference stops the rendering instead of reaching the network."""
+    # deferred: WeasyPrint (and pango) loads only when a PDF is made
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class Offline(URLFetcher):
@@ -428,7 +429,7 @@ def to_pdf(document: str) -> bytes:
     """The HTML document as PDF (A4, page numbers, system fonts)."""
     import logging
 
-    from weasyprint import HTML
+    from weasyprint import HTML  # deferred: WeasyPrint (and pango) loads only when a PDF is made
 
     # WeasyPrint warns about CSS it ignores (e.g. screen-only rules); that is not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

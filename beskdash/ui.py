@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from beskdash import auth, goals, markup, taxonomy
+from beskdash import auth, exports, goals, imports, markup, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import Store, StoreBusy
 from beskdash.text import goals as say_goals
@@ -126,8 +126,6 @@ def area_label(code: str) -> str:
 def source_footer(source_keys: list[str], periods: list[str] | None = None) -> None:
     """Under every table and chart: publisher, title and licence of each source, and the data's
     periods, worded exactly as the exports and the report word them."""
-    from beskdash import exports
-
     if source_keys:
         st.caption(" ".join(exports.source_lines(store(), source_keys, periods)))
 
@@ -307,8 +305,6 @@ def preview_and_confirm(
     its own widgets before the rerun happens). `pages` are the PageSpecs to link to afterwards
     (`pages_registry.pages_for(preview)`: navigation is the registry's, so ui need not import it).
     """
-    from beskdash import imports
-
     st.header("Forhåndsvisning")
     for f in preview.files:
         st.subheader(markup.escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
@@ -366,8 +362,6 @@ def choose_plan(key: str) -> str:
 
 def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, link_help: str) -> None:
     """'Hent det viste' (CSV for Danish Excel, XLSX, PNG, SVG) and 'Kopiér link' for a view."""
-    from beskdash import exports
-
     st.subheader("Hent det viste")
     d1, d2, d3, d4, d5 = st.columns(5)
     d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key=f"{key}_csv")

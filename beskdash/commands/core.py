@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from beskdash import exports
+from beskdash.build import build
 from beskdash.cli import CliError, add_db, open_store
-from beskdash.paths import db_path
+from beskdash.paths import DATA_DIR, PLANS_DIR, db_path
+from beskdash.plans import check_plans
+from beskdash.sources import fill_dst
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from beskdash.build import build
-    from beskdash.paths import DATA_DIR, PLANS_DIR
-
     data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
     plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
     if args.fill_dst:  # `make build`: data/dst/ from ../shared or StatBank first (beskdash.sources)
-        from beskdash.sources import fill_dst
         for line in fill_dst(data_dir / "dst"):
             print(line, file=sys.stderr)
     with open_store(args) as store:
@@ -29,8 +28,6 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from beskdash import exports
-
     with open_store(args, read_only=True) as store:
         df = store.observations(
             areas=[args.area] if args.area else None,
@@ -42,11 +39,6 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_check(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from beskdash.paths import PLANS_DIR
-    from beskdash.plans import check_plans
-
     problems = check_plans(Path(args.plans_dir) if args.plans_dir else PLANS_DIR)
     if problems:
         raise CliError("\n".join(problems))
