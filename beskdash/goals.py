@@ -199,7 +199,7 @@ def series_points(goal: Goal, obs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     obs = _with_period_columns(obs)
     obs = obs[obs["area_code"] == s.area]
-    share_sum = len(s.benefits) > 1 and taxonomy.measure(s.measure).share
+    share_sum = len(s.benefits) > 1 and taxonomy.is_share(s.measure)
     if share_sum:
         if s.measure not in SHARE_DENOMINATORS:
             return pd.DataFrame(columns=cols)

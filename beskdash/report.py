@@ -294,14 +294,10 @@ def _cover(report: Report) -> str:
     <dt>Kommune</dt><dd>{_e(taxonomy.area_name(plan.municipality))} ({_e(plan.publisher)})</dd>
     <dt>Plan</dt><dd>{_e(plan.title)} ({_e(plan.id)})</dd>
     <dt>Periode</dt><dd>{_e(report.period_text)}</dd>
-    <dt>Dato</dt><dd>{_e(_date_da(report.made))}</dd>
+    <dt>Dato</dt><dd>{_e(fmt.date_da(report.made))}</dd>
   </dl>
   <p class="summary"><strong>{_e(say.summary(results))}</strong> {_e(say.plan_summary(plan, results))}</p>
 </section>"""
-
-
-def _date_da(d: dt.date) -> str:
-    return f"{d.day}. {periods.MONTHS_DA[d.month - 1]} {d.year}"
 
 
 def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
@@ -390,7 +386,7 @@ def to_html(report: Report) -> str:
         _benchmark_section(report),
         _sources_section(report),
         _methods_section(report),
-        f'<p class="small">Lavet af beskdash den {_e(_date_da(report.made))}.</p>',
+        f'<p class="small">Lavet af beskdash den {_e(fmt.date_da(report.made))}.</p>',
     ])
     return f"""<!DOCTYPE html>
 <html lang="da">

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 
 from beskdash import fmt, taxonomy
-from beskdash.compare import join_da
+from beskdash.fmt import join_da
 from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Reason, plans
 from beskdash.periods import end_month, kind, year
 from beskdash.plans import Goal, Plan
@@ -199,11 +199,6 @@ def seed_reference(r: GoalResult) -> str:
 
 # --- The missing extract ----------------------------------------------------------------------
 
-def _lower_first(s: str) -> str:
-    """`Sygedagpenge` → `sygedagpenge` inside a sentence; `SU-modtagere` keeps its capitals."""
-    return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
-
-
 def _jobindsats_code(benefit_key: str) -> str | None:
     b = taxonomy.get().benefits.get(benefit_key)
     if b is None:
@@ -231,11 +226,11 @@ def missing_hint(r: GoalResult) -> str | None:
         parts, codes = [], []
         for b in s.benefits:
             code = _jobindsats_code(b)
-            label = _lower_first(taxonomy.benefit_label(b))
+            label = fmt.lower_first(taxonomy.benefit_label(b))
             parts.append(f"{code} {label}" if code else label)
             codes.append(code)
         what = " + ".join(parts)
-        measure = _lower_first(taxonomy.measure_label(s.measure))
+        measure = fmt.lower_first(taxonomy.measure_label(s.measure))
         prefix = "jobindsats.dk " if all(codes) else "et udtræk med "
         return f"{prefix}{what}, {measure}, {area}, månedlig {years}"
     n = ind.named
@@ -415,7 +410,7 @@ def goal_subject(goal: Goal) -> str:
         return short_title(goal.title, 80)
     if ind.series is not None:
         labels = [taxonomy.benefit_label(b) for b in ind.series.benefits]
-        text = join_da([labels[0], *(_lower_first(lab) for lab in labels[1:])])
+        text = join_da([labels[0], *(fmt.lower_first(lab) for lab in labels[1:])])
     else:
         text = ind.named.name
     return text[:1].upper() + text[1:]
