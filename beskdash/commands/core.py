@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from beskdash import exports
+from beskdash import exports, plans_compare
 from beskdash.build import build
 from beskdash.cli import CliError, add_db, open_store
 from beskdash.paths import DATA_DIR, PLANS_DIR, db_path
-from beskdash.plans import check_plans
+from beskdash.plans import check_plans, load_plans
 from beskdash.sources import fill_dst
 
 
@@ -39,7 +39,10 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_check(args: argparse.Namespace) -> None:
-    problems = check_plans(Path(args.plans_dir) if args.plans_dir else PLANS_DIR)
+    plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
+    problems = check_plans(plans_dir)
+    if not problems:  # the Planer page's themes must name goals that exist (checked on valid plans only)
+        problems = plans_compare.check_themes(load_plans(plans_dir), plans_compare.THEMES_FILE)
     if problems:
         raise CliError("\n".join(problems))
     print("Alle planer er gyldige.")
@@ -64,6 +67,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     pl = sub.add_parser("plans", help="planerne i plans/")
     plsub = pl.add_subparsers(dest="plans_command", required=True)
-    pc = plsub.add_parser("check", help="kontrollér alle planfiler mod skemaet")
+    pc = plsub.add_parser("check", help="kontrollér planfilerne mod skemaet og Planer-sidens temaer")
     pc.add_argument("--plans-dir", help="en anden planmappe end plans/")
     pc.set_defaults(func=cmd_plans_check)
