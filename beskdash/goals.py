@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -155,6 +156,7 @@ def unit_of(goal: Goal) -> str:
         return ""
     if ind.series is not None:
         return taxonomy.measure(ind.series.measure).unit_da
+    assert ind.named is not None  # plans.Indicator holds a series or a named indicator
     return "%" if ind.named.unit.strip().lower() in ("pct.", "pct", "%", "procent") else ind.named.unit
 
 
@@ -248,7 +250,7 @@ def project(points: pd.DataFrame, deadline: str) -> Projection | None:
     return Projection(kind, len(pts), pts["period"].iloc[0], pts["period"].iloc[-1], slope, intercept, at)
 
 
-def _meets(value: float, reference: float, direction: str, strict: bool, tolerance: float) -> bool:
+def _meets(value: float, reference: float, direction: str | None, strict: bool, tolerance: float) -> bool:
     if direction == "decrease":
         return value < reference + tolerance - _EPS if strict else value <= reference + tolerance + _EPS
     return value > reference - tolerance + _EPS if strict else value >= reference - tolerance - _EPS
@@ -271,7 +273,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     s = goal.indicator.series if goal.indicator else None
     measure = s.measure if s else None
     t = goal.target
-    base = dict(
+    base: dict[str, Any] = dict(
         plan=plan.id, goal_id=goal.id, title=goal.title, kind=goal.kind, focus_area=goal.focus_area,
         direction=goal.direction, unit=unit, measure=measure, target_type=t.type if t else None,
         deadline=t.deadline if t else None, ref_section=goal.ref.section, ref_quote=goal.ref.quote,
@@ -279,7 +281,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     )
     plan_source = f"plan:{plan.id}"
     printed = goal.baseline is not None and goal.baseline.value is not None
-    baseline = goal.baseline.value if printed else None
+    baseline = goal.baseline.value if goal.baseline is not None else None  # None unless printed
     baseline_period = goal.baseline.period if goal.baseline else None
     baseline_from = "plan" if printed else None
     sources: list[str] = [plan_source]
@@ -312,7 +314,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
     if t is not None:
         if t.type == "absolute":
             target = reference = t.value
-        elif t.type == "relative" and baseline is not None:
+        elif t.type == "relative" and baseline is not None and t.change_pct is not None:
             target = reference = baseline * (1 + t.change_pct / 100)
         elif t.type == "direction":
             reference = baseline
@@ -332,11 +334,12 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame) -> GoalResult:
         gap = latest - reference
         gap_pct = gap / reference * 100 if reference else None
 
-    common = dict(**base, baseline=baseline, baseline_period=baseline_period, baseline_from=baseline_from,
-                  target=target, latest=latest, latest_period=latest_period,
-                  latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
-                  series_kind=kind, after=after, suppressed=suppressed, incomplete=incomplete,
-                  needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)))
+    common: dict[str, Any] = dict(
+        **base, baseline=baseline, baseline_period=baseline_period, baseline_from=baseline_from,
+        target=target, latest=latest, latest_period=latest_period,
+        latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
+        series_kind=kind, after=after, suppressed=suppressed, incomplete=incomplete,
+        needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)))
 
     def result(status: Status, reason: Reason, projection: Projection | None = None, missing: bool = False,
                trend_values: int = 0) -> GoalResult:

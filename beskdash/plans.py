@@ -13,6 +13,7 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from beskdash import taxonomy
 from beskdash.paths import DATA_DIR, PLANS_DIR
@@ -205,7 +206,7 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     if err["type"] == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     word = _DANISH.get(err["type"], err["msg"])

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import altair as alt
 import pandas as pd
 
 from beskdash import compare, exports, fmt, goals, periods, taxonomy
@@ -133,7 +134,7 @@ def build(store: Store, plan_id: str, period: str | None = None, today: dt.date 
     return Report(plan, period, as_of, today or dt.date.today(), tuple(results), entries, benchmark, note, sources)
 
 
-def _svg(chart: object, width: int = CHART_WIDTH) -> str:
+def _svg(chart: alt.TopLevelMixin, width: int = CHART_WIDTH) -> str:
     """A chart as static SVG for inline use: a fixed width instead of the page's container width."""
     import vl_convert as vlc  # deferred: the Vega renderer is heavy and only the report needs it
 

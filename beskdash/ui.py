@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import pandas as pd
 import streamlit as st
@@ -89,6 +89,10 @@ def clear_caches() -> None:
 
 # --- URL state ----------------------------------------------------------------------------
 
+@overload
+def url_get(key: str, default: str, allowed: list[str] | None = None) -> str: ...
+@overload
+def url_get(key: str, default: None = None, allowed: list[str] | None = None) -> str | None: ...
 def url_get(key: str, default: str | None = None, allowed: list[str] | None = None) -> str | None:
     """A query parameter, ignored when not among `allowed` (a hand-edited link never crashes)."""
     v = st.query_params.get(key)
@@ -205,7 +209,7 @@ def is_analyst() -> bool:
     if settings is not None:
         return auth.role_from_claims(_claims(), settings) == "analyst"
     name = current_user()
-    return bool(name) and _users()[name].role == "analyst"
+    return name is not None and _users()[name].role == "analyst"
 
 
 def _record_login(name: str, detail: str) -> None:
@@ -357,7 +361,7 @@ def choose_plan(key: str) -> str:
     choices = dict(say_goals.plan_choices())
     ids = list(choices)
     return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
-                        format_func=choices.get, key=key)
+                        format_func=lambda p: choices[p], key=key)
 
 
 def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, link_help: str) -> None:

@@ -42,7 +42,8 @@ class Reads:
         period_kind: str | None = None,
     ) -> pd.DataFrame:
         """Observations with area names, in a deterministic order."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         for col, vals in (("o.area_code", areas), ("o.benefit", benefits), ("o.measure", measures),
                           ("o.source", sources)):
             if vals:
@@ -162,7 +163,8 @@ class Reads:
     def events(self, username: str | None = None, actions: list[str] | None = None,
                limit: int | None = None) -> pd.DataFrame:
         """The audit log, newest first: id, happened_at, username, action, detail, import_id."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if username:
             where.append("username = ?")
             params.append(username)
