@@ -54,6 +54,7 @@ axe: $(AXE_JS)
 
 test: $(VENV)/.installed-test chromium haproxy $(AXE_JS)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 
 bench: $(VENV)/.installed-test

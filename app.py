@@ -7,16 +7,23 @@ from pathlib import Path
 import streamlit as st
 
 from beskdash import ui
-from beskdash.pages_registry import PAGES
+from beskdash.pages_registry import PAGES, MissingPage, check_files
 
 # An emoji favicon is drawn locally; a Material icon here would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="beskdash – beskæftigelsesplaner", page_icon="📊", layout="wide")
 
 HERE = Path(__file__).parent
+try:
+    check_files(PAGES, HERE)
+except MissingPage as e:
+    # A registry entry without its file stops the app here. Error details are hidden from users
+    # (.streamlit/config.toml), so the file's name is shown in Danish too; it is no secret.
+    st.error(str(e))
+    raise
 pages = [
     st.Page(str(HERE / p.file), title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
     for p in PAGES
-    if (HERE / p.file).exists() and p.visible()
+    if p.visible()
 ]
 with ui.page_run():  # on a replica: a bounded number of runs at a time, each on one snapshot
     st.navigation(pages).run()

@@ -224,25 +224,25 @@ def cube(tmp: Path) -> tuple[Store, int]:
             FROM _k k, _b b, _m m, range(2007, 2026) t(y), range(1, 13) u(mo), _s s
             ORDER BY k.v, b.v, m.v, y, mo, s.v
         """)
-    n = int(store.query("SELECT count(*) AS n FROM observations")["n"].iloc[0])
+    n = store.count_observations()
     return store, n
 
 
 @contextlib.contextmanager
 def recorded_queries(store: Store) -> Iterator[list[tuple[str, list]]]:
-    """The SQL a function sends through Store.query, to run the same statements directly."""
+    """The SQL a function sends through the store's one private `_query`, to run the same statements directly."""
     seen: list[tuple[str, list]] = []
-    original = store.query
+    original = store._query
 
     def spy(sql: str, params: list | None = None) -> pd.DataFrame:
         seen.append((sql, list(params or [])))
         return original(sql, params)
 
-    store.query = spy  # type: ignore[method-assign]
+    store._query = spy  # type: ignore[method-assign]
     try:
         yield seen
     finally:
-        store.query = original  # type: ignore[method-assign]
+        store._query = original  # type: ignore[method-assign]
 
 
 def bench_compare(tmp: Path, repeat: int) -> list[Row]:

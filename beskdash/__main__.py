@@ -7,7 +7,11 @@ import importlib
 import importlib.util
 import sys
 
+from beskdash.cli import CliError
 from beskdash.commands import COMMANDS
+from beskdash.plans import PlanError
+from beskdash.store import StoreBusy, UndoError
+from beskdash.validate import ValidationFailed, format_problems
 
 
 def parser() -> argparse.ArgumentParser:
@@ -15,18 +19,19 @@ def parser() -> argparse.ArgumentParser:
                                 description="beskdash: beskæftigelsesplaner og ydelsestal")
     sub = p.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
-        if importlib.util.find_spec(f"beskdash.commands.{name}") is not None:
-            importlib.import_module(f"beskdash.commands.{name}").register(sub)
+        if importlib.util.find_spec(f"beskdash.commands.{name}") is None:  # a typo must not drop a command
+            raise CliError(f"Kommandofilen beskdash/commands/{name}.py står i COMMANDS "
+                           "(beskdash/commands/__init__.py), men findes ikke.")
+        importlib.import_module(f"beskdash.commands.{name}").register(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    from beskdash.cli import CliError
-    from beskdash.plans import PlanError
-    from beskdash.store import StoreBusy, UndoError
-    from beskdash.validate import ValidationFailed, format_problems
-
-    p = parser()
+    try:
+        p = parser()
+    except CliError as e:
+        print(f"Fejl: {e}", file=sys.stderr)
+        return 1
     # `serve` passes unknown options (--server.port …) on to streamlit run.
     args, extra = p.parse_known_args(argv)
     if extra and args.command != "serve":

@@ -8,12 +8,13 @@ import csv
 import io
 import json
 import math
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from beskdash import fmt
+from beskdash import compare, fmt, taxonomy
 from beskdash.periods import sort_key
 
 if TYPE_CHECKING:
@@ -169,6 +170,7 @@ def _excel_cell(v: Any) -> str:
 
 def xlsx(doc: Document) -> bytes:
     """The same as `excel_csv` as an Excel workbook: numbers are numbers, text is never a formula."""
+    # deferred: openpyxl is loaded only when a workbook is asked for
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -203,8 +205,6 @@ def xlsx(doc: Document) -> bytes:
 
 def _with_footer(chart: Any, notes: tuple[str, ...], width: int = 720) -> dict:
     """The chart's Vega-Lite spec with the notes (source, licence, period) printed under it."""
-    import textwrap
-
     spec = chart.to_dict()
     top = {k: spec.pop(k) for k in ("$schema", "config", "datasets") if k in spec}
     if not isinstance(spec.get("width"), int | float):
@@ -224,21 +224,19 @@ def _with_footer(chart: Any, notes: tuple[str, ...], width: int = 720) -> dict:
 
 
 def chart_svg(chart: Any, notes: tuple[str, ...]) -> str:
-    import vl_convert as vlc
+    import vl_convert as vlc  # deferred: the Vega renderer is heavy and only exports need it
 
     return vlc.vegalite_to_svg(_with_footer(chart, notes))
 
 
 def chart_png(chart: Any, notes: tuple[str, ...], scale: float = 2) -> bytes:
-    import vl_convert as vlc
+    import vl_convert as vlc  # deferred: the Vega renderer is heavy and only exports need it
 
     return vlc.vegalite_to_png(_with_footer(chart, notes), scale=scale)
 
 
 def comparison_document(store: Store, comp: Any) -> Document:
     """The Sammenligning view as a document: the chart's title, the table under it, its notes."""
-    from beskdash import compare
-
     notes = [*source_lines(store, list(comp.sources), list(comp.periods))]
     if comp.denominator:
         notes.append(comp.denominator)
@@ -248,8 +246,6 @@ def comparison_document(store: Store, comp: Any) -> Document:
 
 
 def ranking_document(store: Store, r: Any) -> Document:
-    from beskdash import compare, taxonomy
-
     notes = [*source_lines(store, list(r.sources), [r.previous, r.period])]
     if r.denominator:
         notes.append(r.denominator)

@@ -37,6 +37,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import pandas as pd
 
@@ -167,6 +168,7 @@ def unit_of(goal: Goal) -> str:
         return ""
     if ind.series is not None:
         return taxonomy.measure(ind.series.measure).unit_da
+    assert ind.named is not None  # plans.Indicator holds a series or a named indicator
     return "%" if ind.named.unit.strip().lower() in ("pct.", "pct", "%", "procent") else ind.named.unit
 
 
@@ -211,7 +213,7 @@ def series_points(goal: Goal, obs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     obs = _with_period_columns(obs)
     obs = obs[obs["area_code"] == s.area]
-    share_sum = len(s.benefits) > 1 and taxonomy.measure(s.measure).share
+    share_sum = len(s.benefits) > 1 and taxonomy.is_share(s.measure)
     if share_sum:
         if s.measure not in SHARE_DENOMINATORS:
             return pd.DataFrame(columns=cols)
@@ -289,7 +291,7 @@ def project_seasonal(points: pd.DataFrame, deadline: str, brk: SeriesBreak | Non
     return project(yearly, deadline) if len(yearly) else None
 
 
-def _meets(value: float, reference: float, direction: str, strict: bool, tolerance: float) -> bool:
+def _meets(value: float, reference: float, direction: str | None, strict: bool, tolerance: float) -> bool:
     if direction == "decrease":
         return value < reference + tolerance - _EPS if strict else value <= reference + tolerance + _EPS
     return value > reference - tolerance + _EPS if strict else value >= reference - tolerance - _EPS
@@ -314,7 +316,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
     s = goal.indicator.series if goal.indicator else None
     measure = s.measure if s else None
     t = goal.target
-    base = dict(
+    base: dict[str, Any] = dict(
         plan=plan.id, goal_id=goal.id, title=goal.title, kind=goal.kind, focus_area=goal.focus_area,
         direction=goal.direction, unit=unit, measure=measure, target_type=t.type if t else None,
         deadline=t.deadline if t else None, ref_section=goal.ref.section, ref_quote=goal.ref.quote,
@@ -324,7 +326,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
     )
     plan_source = f"plan:{plan.id}"
     printed = goal.baseline is not None and goal.baseline.value is not None
-    baseline = goal.baseline.value if printed else None
+    baseline = goal.baseline.value if goal.baseline is not None else None  # None unless printed
     baseline_period = goal.baseline.period if goal.baseline else None
     baseline_from = "plan" if printed else None
     sources: list[str] = [plan_source]
@@ -372,7 +374,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
     if t is not None:
         if t.type == "absolute":
             target = reference = t.value
-        elif t.type == "relative" and baseline is not None:
+        elif t.type == "relative" and baseline is not None and t.change_pct is not None:
             target = reference = baseline * (1 + t.change_pct / 100)
         elif t.type == "direction":
             reference = baseline
@@ -412,12 +414,13 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
         gap = latest - reference
         gap_pct = gap / reference * 100 if reference else None
 
-    common = dict(**base, baseline=baseline, baseline_period=baseline_period, baseline_from=baseline_from,
-                  target=target, latest=latest, latest_period=latest_period,
-                  latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
-                  series_kind=kind, after=after, suppressed=suppressed, incomplete=incomplete,
-                  needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)), entered=entered,
-                  latest_how=latest_how, parts=parts, series_break=brk)
+    common: dict[str, Any] = dict(
+        **base, baseline=baseline, baseline_period=baseline_period, baseline_from=baseline_from,
+        target=target, latest=latest, latest_period=latest_period,
+        latest_source=latest_source, reference=reference, gap=gap, gap_pct=gap_pct,
+        series_kind=kind, after=after, suppressed=suppressed, incomplete=incomplete,
+        needs_baseline=needs_baseline, sources=tuple(dict.fromkeys(sources)), entered=entered,
+        latest_how=latest_how, parts=parts, series_break=brk)
 
     def result(status: Status, reason: Reason, projection: Projection | season.SeasonalProjection | None = None,
                missing: bool = False, trend_values: int = 0) -> GoalResult:

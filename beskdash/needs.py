@@ -201,7 +201,7 @@ def missing(store, plan_id: str | None = None) -> list[GoalNeed]:
 
     plans = goals.plans()
     ids = [plan_id] if plan_id else list(plans)
-    obs = store.query("SELECT DISTINCT benefit, measure, source FROM observations")
+    obs = store.series_sources()
     known: dict[tuple[str, str], list[str]] = {}
     for b, m, src in zip(obs["benefit"], obs["measure"], obs["source"]):
         known.setdefault((b, m), []).append(src)

@@ -37,6 +37,7 @@ def parse_column(values, style: str):
     array (NaN where suppressed or bad), and boolean masks for the values that do not parse
     and the suppressed ones (`..`, `-`, empty).
     """
+    # deferred: the scalar parsers above stay importable without numpy/pyarrow
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from beskdash import taxonomy, ui
+from beskdash.fmt import join_da
 from beskdash.imports import Preview
 from beskdash.paths import ROOT
 
@@ -47,12 +49,26 @@ PAGES: list[PageSpec] = [
 ]
 
 
+class MissingPage(FileNotFoundError):
+    """A page the registry names has no file: the app stops at start instead of dropping the page."""
+
+
+def check_files(pages: list[PageSpec] | None = None, root: Path = ROOT) -> None:
+    """Raises MissingPage, naming every page file of the registry that does not exist (a typo in a
+    path would otherwise make a page vanish from the navigation without a word)."""
+    missing = [p.file for p in (PAGES if pages is None else pages) if not (root / p.file).is_file()]
+    if missing:
+        what = "Sidefilen" if len(missing) == 1 else "Sidefilerne"
+        raise MissingPage(f"{what} {join_da(missing)} står i beskdash/pages_registry.py, men findes ikke. "
+                          "Ret stien i PAGES, eller læg filen tilbage.")
+
+
 def pages_for(preview: Preview) -> list[PageSpec]:
-    """The pages whose figures an import changes (existing pages), for links after confirming."""
+    """The pages whose figures an import changes, for links after confirming."""
     areas = {a for f in preview.files for a in f.diff.rows["area_code"]}
     paths = {"overblik"}
     if any(f.goal_figures is not None for f in preview.files):  # own figures judge goals
         paths.add("maalopfoelgning")
     if any(a in taxonomy.get().areas and taxonomy.get().areas[a].kind == "kommune" for a in areas):
         paths |= {"sammenligning", "rangliste", "maalopfoelgning"}
-    return [p for p in PAGES if p.url_path in paths and (ROOT / p.file).exists()]
+    return [p for p in PAGES if p.url_path in paths]

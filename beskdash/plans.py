@@ -13,7 +13,9 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
+from beskdash import taxonomy
 from beskdash.paths import DATA_DIR, PLANS_DIR
 from beskdash.periods import PeriodError, parse_period
 
@@ -209,7 +211,7 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     if err["type"] == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     word = _DANISH.get(err["type"], err["msg"])
@@ -274,8 +276,6 @@ def load_plan_file(path: Path) -> Plan:
 
 def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
     """All problems in all plan files, including references to unknown keys."""
-    from beskdash import taxonomy
-
     problems: list[str] = []
     for path in sorted(plans_dir.glob("*.yaml")):
         try:

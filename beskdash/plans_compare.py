@@ -92,11 +92,11 @@ def target_counts(plans: dict[str, Plan]) -> pd.DataFrame:
     for pid, p in plans.items():
         gs = p.goals
         targets = [g for g in gs if g.kind == "target" and g.target is not None]
-        measurable = [g for g in targets if g.target.type in ("absolute", "relative")]
+        measurable = [g for g in targets if g.target and g.target.type in ("absolute", "relative")]
         rows.append({
             "plan": pid, "plan_label": plan_label(p), "goals": len(gs), "measurable": len(measurable),
             "measurable_with_data": sum(1 for g in measurable if g.indicator and g.indicator.series),
-            "direction_only": sum(1 for g in targets if g.target.type == "direction"),
+            "direction_only": sum(1 for g in targets if g.target and g.target.type == "direction"),
             # getattr: older plan schemas had no unpublished_target
             "unpublished": sum(1 for g in gs if getattr(g, "unpublished_target", None) is not None),
             "indicators": sum(1 for g in gs if g.kind == "indicator"),
@@ -153,6 +153,7 @@ def indicator_text(goal: Goal) -> str:
         s = ind.series
         benefits = " + ".join(taxonomy.benefit_label(b) for b in s.benefits)
         return f"{benefits} ({taxonomy.measure_label(s.measure).lower()})"
+    assert ind.named is not None  # plans.Indicator holds a series or a named indicator
     return f"{ind.named.name} ({ind.named.unit})"
 
 
@@ -180,7 +181,7 @@ def theme_table(theme: Theme, plans: dict[str, Plan]) -> pd.DataFrame:
     for pid, gid in theme.goals:
         plan = plans.get(pid)
         goal = next((g for g in plan.goals if g.id == gid), None) if plan else None
-        if goal is None:
+        if plan is None or goal is None:
             continue
         b = goal.baseline
         rows.append({
@@ -264,7 +265,8 @@ class PlanDiff:
 def compare(old: Plan, new: Plan) -> PlanDiff:
     """What was added, dropped or changed from `old` to `new`: focus areas and goals, matched by title."""
     fa_match = _match(old.focus_areas, new.focus_areas, lambda f: f.title)
-    fa_rows, fa_new_of_old = [], {}
+    fa_rows: list[tuple[str, int | None, str | None, int | None, str | None, str]] = []
+    fa_new_of_old: dict[str, str] = {}
     for j, f in enumerate(new.focus_areas):
         i = fa_match.get(j)
         if i is None:
@@ -289,22 +291,22 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
     new_fa_no = {f.id: (k, f.title) for k, f in enumerate(new.focus_areas, start=1)}
     g_match = _match(old.goals, new.goals, lambda g: g.title)
     splits = {i: sum(1 for v in g_match.values() if v == i) for i in set(g_match.values())}
-    g_rows = []
+    g_rows: list[tuple[str, str | None, str | None, str | None, str | None, str]] = []
     for j, g in enumerate(new.goals):
         i = g_match.get(j)
         if i is None:
             g_rows.append((NEW, None, _fa_text(new_fa_no, g.focus_area), None, g.title, ""))
             continue
-        o = old.goals[i]
-        changes = _goal_changes(o, g, fa_new_of_old, old, new)
+        og = old.goals[i]
+        changes = _goal_changes(og, g, fa_new_of_old, old, new)
         if splits[i] > 1:
             changes.insert(0, f"delt i {splits[i]} punkter")
-        g_rows.append((CHANGED if changes else SAME, _fa_text(fa_no, o.focus_area), _fa_text(new_fa_no, g.focus_area),
-                       o.title, g.title, "; ".join(changes)))
+        g_rows.append((CHANGED if changes else SAME, _fa_text(fa_no, og.focus_area), _fa_text(new_fa_no, g.focus_area),
+                       og.title, g.title, "; ".join(changes)))
     matched = set(g_match.values())
-    for i, o in enumerate(old.goals):
+    for i, og in enumerate(old.goals):
         if i not in matched:
-            g_rows.append((DROPPED, _fa_text(fa_no, o.focus_area), None, o.title, None, ""))
+            g_rows.append((DROPPED, _fa_text(fa_no, og.focus_area), None, og.title, None, ""))
     order = {s: k for k, s in enumerate(STATUSES)}
     fa = pd.DataFrame(fa_rows, columns=["status", "old_no", "old_title", "new_no", "new_title", "changes"])
     gl = pd.DataFrame(g_rows, columns=["status", "old_focus", "new_focus", "old_title", "new_title", "changes"])
@@ -353,6 +355,7 @@ def _indicator_key(goal: Goal) -> tuple:
     if ind.series is not None:
         s = ind.series
         return ("series", s.area, tuple(s.benefits), s.measure)
+    assert ind.named is not None  # plans.Indicator holds a series or a named indicator
     return ("named", ind.named.unit)
 
 

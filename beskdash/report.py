@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import altair as alt
 import pandas as pd
 
 from beskdash import compare, exports, fmt, goals, periods, provenance, taxonomy
@@ -169,9 +170,9 @@ def _changes_section(report: Report) -> str:
     return head + "<ul>" + "\n".join(items) + "</ul></section>"
 
 
-def _svg(chart: object, width: int = CHART_WIDTH) -> str:
+def _svg(chart: alt.TopLevelMixin, width: int = CHART_WIDTH) -> str:
     """A chart as static SVG for inline use: a fixed width instead of the page's container width."""
-    import vl_convert as vlc
+    import vl_convert as vlc  # deferred: the Vega renderer is heavy and only the report needs it
 
     spec = chart.to_dict()
     if not isinstance(spec.get("width"), int | float):
@@ -330,14 +331,10 @@ def _cover(report: Report) -> str:
     <dt>Kommune</dt><dd>{_e(taxonomy.area_name(plan.municipality))} ({_e(plan.publisher)})</dd>
     <dt>Plan</dt><dd>{_e(plan.title)} ({_e(plan.id)})</dd>
     <dt>Periode</dt><dd>{_e(report.period_text)}</dd>
-    <dt>Dato</dt><dd>{_e(_date_da(report.made))}</dd>
+    <dt>Dato</dt><dd>{_e(fmt.date_da(report.made))}</dd>
   </dl>
   <p class="summary"><strong>{_e(say.summary(results))}</strong> {_e(say.plan_summary(plan, results))}</p>
 </section>"""
-
-
-def _date_da(d: dt.date) -> str:
-    return f"{d.day}. {periods.MONTHS_DA[d.month - 1]} {d.year}"
 
 
 def _goal(entry: GoalEntry, n: int, heading: str = "") -> str:
@@ -437,7 +434,7 @@ def to_html(report: Report) -> str:
         _benchmark_section(report),
         _sources_section(report),
         _methods_section(report),
-        f'<p class="small">Lavet af beskdash den {_e(_date_da(report.made))}.</p>',
+        f'<p class="small">Lavet af beskdash den {_e(fmt.date_da(report.made))}.</p>',
     ])
     return f"""<!DOCTYPE html>
 <html lang="da">
@@ -460,6 +457,7 @@ def to_html(report: Report) -> str:
 def _offline_fetcher() -> object:
     """WeasyPrint's fetcher, refusing everything but inline `data:` URLs: the PDF is made from the
     document alone, and a stray reference stops the rendering instead of reaching the network."""
+    # deferred: WeasyPrint (and pango) loads only when a PDF is made
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class Offline(URLFetcher):
@@ -475,7 +473,7 @@ def to_pdf(document: str) -> bytes:
     """The HTML document as PDF (A4, page numbers, system fonts)."""
     import logging
 
-    from weasyprint import HTML
+    from weasyprint import HTML  # deferred: WeasyPrint (and pango) loads only when a PDF is made
 
     # WeasyPrint warns about CSS it ignores (e.g. screen-only rules); that is not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from beskdash.fetch import statbank
+from beskdash.fetch.http import FetchError, HttpSettings
 from beskdash.paths import DATA_DIR, ROOT
 
 SHARED_DST = ROOT.parent / "shared" / "data" / "dst"
@@ -42,9 +44,6 @@ def fill_dst(dst_dir: Path = DST_DIR, shared: Path = SHARED_DST, online: bool = 
 
 
 def _fetch_into(dst_dir: Path) -> list[str]:
-    from beskdash.fetch import statbank
-    from beskdash.fetch.http import FetchError, HttpSettings
-
     settings = HttpSettings(timeout=OFFLINE_TIMEOUT, attempts=1, backoff=0.0)
     try:
         fetched = statbank.fetch(areas=None, settings=settings)

@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import pandas as pd
 import streamlit as st
 
-from beskdash import auth, goals, markup, taxonomy
+from beskdash import auth, exports, goals, imports, markup, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import Store, StoreBusy, publish
 from beskdash.text import goals as say_goals
@@ -170,6 +170,10 @@ def clear_caches() -> None:
 
 # --- URL state ----------------------------------------------------------------------------
 
+@overload
+def url_get(key: str, default: str, allowed: list[str] | None = None) -> str: ...
+@overload
+def url_get(key: str, default: None = None, allowed: list[str] | None = None) -> str | None: ...
 def url_get(key: str, default: str | None = None, allowed: list[str] | None = None) -> str | None:
     """A query parameter, ignored when not among `allowed` (a hand-edited link never crashes)."""
     v = st.query_params.get(key)
@@ -207,8 +211,6 @@ def area_label(code: str) -> str:
 def source_footer(source_keys: list[str], periods: list[str] | None = None) -> None:
     """Under every table and chart: publisher, title and licence of each source, and the data's
     periods, worded exactly as the exports and the report word them."""
-    from beskdash import exports
-
     if source_keys:
         st.caption(" ".join(exports.source_lines(store(), source_keys, periods)))
 
@@ -290,7 +292,7 @@ def is_analyst() -> bool:
     if settings is not None:
         return auth.role_from_claims(_claims(), settings) == "analyst"
     name = current_user()
-    return bool(name) and _users()[name].role == "analyst"
+    return name is not None and _users()[name].role == "analyst"
 
 
 def _record_login(name: str, detail: str) -> None:
@@ -395,8 +397,6 @@ def preview_and_confirm(
     its own widgets before the rerun happens). `pages` are the PageSpecs to link to afterwards
     (`pages_registry.pages_for(preview)`: navigation is the registry's, so ui need not import it).
     """
-    from beskdash import imports
-
     st.header("Forhåndsvisning")
     for f in preview.files:
         st.subheader(markup.escape_md(f.name), anchor=False)  # a file name is shown as written, never as markdown
@@ -454,13 +454,11 @@ def choose_plan(key: str) -> str:
     choices = dict(say_goals.plan_choices())
     ids = list(choices)
     return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
-                        format_func=choices.get, key=key)
+                        format_func=lambda p: choices[p], key=key)
 
 
 def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, link_help: str) -> None:
     """'Hent det viste' (CSV for Danish Excel, XLSX, PNG, SVG) and 'Kopiér link' for a view."""
-    from beskdash import exports
-
     st.subheader("Hent det viste")
     d1, d2, d3, d4, d5 = st.columns(5)
     d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key=f"{key}_csv")

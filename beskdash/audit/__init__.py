@@ -28,9 +28,7 @@ from beskdash.audit.claims import check_statements
 from beskdash.audit.common import (
     ADDITIVE,
     ADVARSEL,
-    CHANGE_MEASURES,
     CHECKS,
-    COUNT_MEASURES,
     FEJL,
     IMPLIED_SHARES,
     INFO,
@@ -77,7 +75,7 @@ from beskdash.audit.statements_file import (
 )
 
 __all__ = [
-    "ADDITIVE", "ADVARSEL", "CHANGE_MEASURES", "CHECKS", "COUNT_MEASURES", "FEJL", "FIGURE_COLUMNS",
+    "ADDITIVE", "ADVARSEL", "CHECKS", "FEJL", "FIGURE_COLUMNS",
     "IMPLIED_SHARES", "INFO", "LEVELS", "METHOD_DA", "PLAN_PREFIX", "REVISION_SHARE", "SEVERITIES",
     "SEVERITY_ICONS", "SEVERITY_MEANING", "STATEMENTS_FILE", "AuditResult", "ChangePeriodClaim", "Check", "Claim",
     "DefinitionClaim", "DifferenceClaim", "Figure", "NumberingClaim", "PeriodsMentionedClaim", "PlanYearClaim",

@@ -14,7 +14,6 @@ from beskdash.audit.common import (
     IMPLIED_SHARES,
     Check,
     _half,
-    _show,
     _subject,
 )
 from beskdash.audit.plan_figures import _change_from_counts, _Index, rows
@@ -51,7 +50,7 @@ def check_changes(fig: pd.DataFrame) -> list[Check]:
         ok = lo - h - _EPS <= r.value <= hi + h + _EPS
         out.append(Check(severity=None if ok else FEJL, data_says=says, data_value=round(computed, 6), explanation=(
             "Passer, når ændringen er afrundet som trykt." if ok else
-            f"Afrundet som trykt burde ændringen være {_show(computed, r.measure, r.decimals)}; "
+            f"Afrundet som trykt burde ændringen være {fmt.value(computed, r.measure, r.decimals)}; "
             "den trykte ændring passer ikke med tallene, den er regnet af."), **common))
     return out
 

@@ -17,7 +17,6 @@ from beskdash.audit.common import (
     Check,
     _flat,
     _half,
-    _join,
     _periods_text,
     _printed_decimals,
     _subject,
@@ -39,6 +38,7 @@ from beskdash.audit.statements_file import (
     SumClaim,
     ValueClaim,
 )
+from beskdash.fmt import join_da
 from beskdash.plans import Plan
 
 
@@ -109,7 +109,7 @@ def _merge_swaps(values: list[tuple], base: dict) -> list[Check]:
                             taxonomy.area_name(ci.area), f"{a} og {b}", 1),
                         printed=f"{a} {ci.printed}, {b} {cj.printed}",
                         data_says=f"Tabellen: {a} {ri.printed}, {b} {rj.printed}"
-                                  + (f" (antallene giver {_join(counts)})" if counts else ""),
+                                  + (f" (antallene giver {join_da(counts)})" if counts else ""),
                         explanation=f"Teksten har byttet om på tallene for {a} og {b}.",
                         benefit=ci.benefit, measure=ci.measure, period=chk_i.period, printed_value=ci.value,
                         data_value=ri.value, **base))
@@ -150,7 +150,7 @@ def _claim(ix: _Index, st: Statement, c, plan: Plan | None, base: dict) -> Check
         return Check(severity=None if ok else ADVARSEL, subject=f"Planens år: {plan.year}", printed=c.printed,
                      data_says=f"Planen gælder {plan.year}, og målene under overskriften er målene for {plan.year}",
                      explanation=("Overskriften passer med planens år." if ok else
-                                  f"Overskriften nævner {_join([str(y) for y in c.years])}, ikke planens år "
+                                  f"Overskriften nævner {join_da([str(y) for y in c.years])}, ikke planens år "
                                   f"{plan.year}; læst alene siger den, at målene gælder et andet år."),
                      **base)
     if isinstance(c, ForecastClaim):
@@ -195,7 +195,7 @@ def _change_period_claim(ix: _Index, st: Statement, c: ChangePeriodClaim, base: 
         return _unresolved(base, c.printed, _flat(c.table))
     pairs = sorted(set(zip(ch["base_period"], ch["period"])))
     ok = all((periods.year(b), periods.year(p)) == (c.base_year, c.year) for b, p in pairs)
-    spans = _join([f"{fmt.period(b)} med {fmt.period(p)}" for b, p in pairs])
+    spans = join_da([f"{fmt.period(b)} med {fmt.period(p)}" for b, p in pairs])
     computed = []
     for r in ch.itertuples(index=False):
         got = _change_from_counts(ix, r)
@@ -203,8 +203,8 @@ def _change_period_claim(ix: _Index, st: Statement, c: ChangePeriodClaim, base: 
             computed.append((r, got[0], got[1] - _half(r.decimals) <= r.value <= got[2] + _half(r.decimals)))
     says = f"Tabellens ændringer sammenligner {spans}"
     if computed:
-        says += (f"; antallene giver {_join([f'{fmt.signed(v, 1)} %' for _, v, _ in computed])}, som passer med de "
-                 f"trykte {_join([r.printed for r, _, _ in computed])}" if all(m for *_, m in computed) else "")
+        says += (f"; antallene giver {join_da([f'{fmt.signed(v, 1)} %' for _, v, _ in computed])}, som passer med de "
+                 f"trykte {join_da([r.printed for r, _, _ in computed])}" if all(m for *_, m in computed) else "")
     b0, p0 = pairs[0]
     return Check(severity=None if ok else ADVARSEL, subject=f"Periode for ændringerne: {fmt.period(b0)} → "
                  f"{fmt.period(p0)}", printed=c.printed, data_says=says,
@@ -220,11 +220,11 @@ def _definition_claim(c: DefinitionClaim, base: dict) -> Check:
     extra = [k for k in c.includes if k not in ben.total_of]
     says = []
     if missing:
-        says.append(f"Taksonomiens '{ben.da}' omfatter også {_join([taxonomy.benefit_label(k) for k in missing])}")
+        says.append(f"Taksonomiens '{ben.da}' omfatter også {join_da([taxonomy.benefit_label(k) for k in missing])}")
     if extra:
-        says.append(f"taksonomien regner {_join([taxonomy.benefit_label(k) for k in extra])} uden for totalen")
+        says.append(f"taksonomien regner {join_da([taxonomy.benefit_label(k) for k in extra])} uden for totalen")
     if c.also:
-        says.append(f"fodnoten nævner desuden {_join(c.also)}, som taksonomien ikke har egne nøgler for")
+        says.append(f"fodnoten nævner desuden {join_da(c.also)}, som taksonomien ikke har egne nøgler for")
     same = not (missing or extra or c.also)
     return Check(severity=None if same else INFO, subject=f"Definition af {ben.da.lower()}", printed=c.printed,
                  data_says="; ".join(says) if says else f"Samme ydelser som taksonomiens '{ben.da}'",
@@ -244,7 +244,7 @@ def _sum_claim(ix: _Index, st: Statement, c: SumClaim, base: dict) -> Check:
     s = sum(p.value for p in parts)
     h = _half(total.decimals) + sum(_half(p.decimals) for p in parts)
     d = total.value - s
-    labels = _join([taxonomy.benefit_label(p) for p in c.parts])
+    labels = join_da([taxonomy.benefit_label(p) for p in c.parts])
     differs = abs(d) > h + _EPS
     explanation = (f"Forskel {fmt.number(abs(d))} ({fmt.percent(abs(d) / total.value * 100)} af {total.printed}); "
                    "teksten siger selv, at tallene kan afvige." if differs else "Summen passer med totalen.")
@@ -315,7 +315,7 @@ def _forecast_claim(st: Statement, c: ForecastClaim, plan: Plan | None, base: di
         return Check(severity=sev, data_says=says + _belongs_to(st, plan), explanation=why, period=r.period,
                      printed_value=r.value, data_value=round(computed, 6), **common)
     given = [x for x in (b, ch, r) if x is not None]
-    says = "Teksten giver kun " + _join([f"{x.printed} ({_pct(x.value)})" if isinstance(x, Change) else x.printed
+    says = "Teksten giver kun " + join_da([f"{x.printed} ({_pct(x.value)})" if isinstance(x, Change) else x.printed
                                          for x in given])
     if b is not None and r is not None and ch is None and b.value > 0:
         says += f" (en ændring på {_pct((r.value / b.value - 1) * 100)})"

@@ -40,8 +40,6 @@ METHOD_DA = [
     *(f"{s.capitalize()}: {m}." for s, m in SEVERITY_MEANING.items()),
 ]
 
-CHANGE_MEASURES = {"aendring-pct": "ændring i pct.", "aendring-pct-point": "ændring i procentpoint"}
-COUNT_MEASURES = ("fuldtidspersoner", "personer")
 # Measures whose values add up across benefits in one table (same unit, same denominator).
 ADDITIVE = {"fuldtidspersoner", "personer", "pct-befolkning", "pct-arbejdsstyrke", "aendring-pct-point"}
 LEVELS = {"fuldtidspersoner", "personer", "pct-befolkning", "pct-arbejdsstyrke"}
@@ -95,7 +93,8 @@ def _printed_decimals(text: str) -> int:
 
 
 def _value_decimals(value: float, measure: str) -> int:
-    base = 1 if measure in IMPLIED_SHARES or measure in ("pct", "uger") else 0
+    # shares and durations are printed with at least one decimal, counts and changes whole
+    base = 1 if measure in taxonomy.measure_keys() and taxonomy.role(measure) in ("share", "duration") else 0
     s = repr(float(value))
     actual = 0 if "e" in s or s.endswith(".0") else len(s.split(".")[1])
     return max(base, min(actual, 3))
@@ -105,27 +104,16 @@ def _half(decimals: int) -> float:
     return 0.5 * 10 ** -decimals
 
 
-def _show(v: float, measure: str, decimals: int) -> str:
-    if measure == "aendring-pct":
-        return f"{fmt.signed(v, decimals)} %"
-    if measure == "aendring-pct-point":
-        return f"{fmt.signed(v, decimals)} procentpoint"
-    if measure in taxonomy.get().measures and taxonomy.measure(measure).share:
-        return fmt.percent(v, decimals)
-    if measure == "uger":
-        return f"{fmt.number(v, decimals)} uger"
-    return fmt.number(v, decimals)
-
-
 def _unit(measure: str) -> str:
     """The unit of a difference between two values of `measure`."""
-    if measure in CHANGE_MEASURES or (measure in taxonomy.get().measures and taxonomy.measure(measure).share):
+    if measure in taxonomy.change_keys() or taxonomy.is_share(measure):
         return "procentpoint"
     return taxonomy.measure(measure).unit_da if measure in taxonomy.get().measures else ""
 
 
 def _measure_label(measure: str) -> str:
-    return CHANGE_MEASURES.get(measure) or taxonomy.measure_label(measure)
+    change = taxonomy.get().changes.get(measure)
+    return fmt.lower_first(change.da) if change else taxonomy.measure_label(measure)
 
 
 def _subject(area: str, benefit: str, measure: str, period: str, base: str | None = None) -> str:
@@ -141,16 +129,8 @@ def _diff_text(d: float, measure: str, decimals: int) -> str:
     return f"{fmt.number(abs(d), decimals)} {_unit(measure)}".strip()
 
 
-def _join(items: list[str]) -> str:
-    """`a`, `a og b`, `a, b og c`; nothing gives "". (fmt.join_da, once it exists, is the one place for this.)"""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " og " + items[-1]
-
-
 def _periods_text(ps: list[str]) -> str:
-    return _join([fmt.period(p) for p in sorted(set(ps), key=periods.sort_key)])
+    return fmt.join_da([fmt.period(p) for p in sorted(set(ps), key=periods.sort_key)])
 
 
 def _flat(text: str) -> str:

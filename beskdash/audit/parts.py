@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from beskdash import taxonomy
+from beskdash import fmt, taxonomy
 from beskdash.audit.common import (
     _EPS,
     ADDITIVE,
@@ -17,7 +17,6 @@ from beskdash.audit.common import (
     Check,
     _diff_text,
     _half,
-    _show,
     _subject,
     _tol,
 )
@@ -53,12 +52,12 @@ def check_parts(fig: pd.DataFrame) -> list[Check]:
             if len(present) < len(ben.total_of):
                 if s > total.value + h + _EPS:
                     out.append(Check(severity=FEJL, data_says=f"De {len(present)} dele, tabellen har, er "
-                                     f"tilsammen {_show(s, measure, dec)}",
+                                     f"tilsammen {fmt.value(s, measure, dec)}",
                                      explanation=f"Delene alene er større end totalen, også med afrunding "
                                      f"(±{_tol(h)}).", **common))
                 continue
             d = total.value - s
-            says = f"Summen af de {len(present)} dele er {_show(s, measure, dec)}"
+            says = f"Summen af de {len(present)} dele er {fmt.value(s, measure, dec)}"
             if abs(d) <= _EPS:
                 out.append(Check(severity=None, data_says=says, explanation="Totalen er præcis summen af delene.",
                                  **common))

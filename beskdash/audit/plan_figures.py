@@ -7,14 +7,11 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from beskdash import periods
+from beskdash import fmt, periods, taxonomy
 from beskdash.audit.common import (
-    CHANGE_MEASURES,
-    COUNT_MEASURES,
     PLAN_PREFIX,
     _half,
     _printed_decimals,
-    _show,
     _value_decimals,
 )
 from beskdash.store import Store
@@ -53,7 +50,7 @@ def figures(store: Store) -> pd.DataFrame:
         seed_file, _, table = str(r.ref or "").partition(" § ")
         dec = _value_decimals(r.value, r.measure)
         rows.append((r.source.removeprefix(PLAN_PREFIX), "observation", r.area_code, r.benefit, r.measure,
-                     r.period, "", float(r.value), _show(r.value, r.measure, dec), dec, seed_file, table))
+                     r.period, "", float(r.value), fmt.value(r.value, r.measure, dec), dec, seed_file, table))
     for r in store.published_changes().itertuples(index=False):
         rows.append((r.plan, "change", r.area_code, r.benefit, r.measure, r.period, r.base_period,
                      float(r.value), r.printed, _printed_decimals(r.printed), r.seed_file, r.seed_section))
@@ -73,7 +70,7 @@ class _Index:
         self.exact: dict[tuple, Figure] = {}
         for r in rows(fig):
             self.exact.setdefault((r.role, r.plan, r.area_code, r.benefit, r.measure, r.period), r)
-            if r.role == "observation" and r.measure in COUNT_MEASURES:
+            if r.role == "observation" and taxonomy.is_count(r.measure):
                 self.counts.setdefault((r.plan, r.area_code, r.benefit, r.period), []).append(r)
 
     def count(self, plan: str, area: str, benefit: str, period: str, table: str | None = None) -> Figure | None:
@@ -81,10 +78,10 @@ class _Index:
         found = self.counts.get((plan, area, benefit, period))
         if not found:
             return None
-        return min(found, key=lambda r: (r.table != table, COUNT_MEASURES.index(r.measure)))
+        return min(found, key=lambda r: (r.table != table, r.measure != "fuldtidspersoner"))  # full-time persons first
 
     def figure(self, plan: str, area: str, benefit: str, measure: str, period: str) -> Figure | None:
-        role = "change" if measure in CHANGE_MEASURES else "observation"
+        role = "change" if measure in taxonomy.change_keys() else "observation"
         return self.exact.get((role, plan, area, benefit, measure, periods.parse_period(period)))
 
 

@@ -15,7 +15,6 @@ from beskdash.audit.common import (
     IMPLIED_SHARES,
     Check,
     _half,
-    _join,
     _measure_label,
     _periods_text,
     _subject,
@@ -85,7 +84,7 @@ def _common_denominator(plan: str, area: str, measure: str, members: list[tuple[
         rest = [s for j, s in enumerate(spans) if j != i]
         if max(s[2] for s in rest) <= min(s[3] for s in rest) + _EPS:
             odd.append(taxonomy.benefit_label(r.benefit))
-    who = f" Uden {_join(odd)} passer resten sammen." if len(odd) == 1 else ""
+    who = f" Uden {fmt.join_da(odd)} passer resten sammen." if len(odd) == 1 else ""
     ranges = "; ".join(f"{taxonomy.benefit_label(r.benefit)} {fmt.number(a)}–{fmt.number(b)}" for r, _c, a, b in spans)
     return [Check(severity=ADVARSEL, data_says=f"Antal ÷ andel giver forskellige {den}: {ranges}",
                   explanation=f"Andelene kan ikke alle være regnet af samme {den}, heller ikke med afrunding.{who}",

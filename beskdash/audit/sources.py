@@ -14,7 +14,6 @@ from beskdash.audit.common import (
     REVISION_SHARE,
     Check,
     _half,
-    _show,
     _subject,
     _value_decimals,
 )
@@ -46,9 +45,9 @@ def check_other_sources(store: Store) -> list[Check]:
         out.append(Check(
             check="kilde-mod-plan", severity=sev, plan=r.plan_source.removeprefix(PLAN_PREFIX), seed_file=seed_file,
             table=table, subject=_subject(r.area_code, r.benefit, r.measure, r.period),
-            printed=_show(r.plan_value, r.measure, dp),
+            printed=fmt.value(r.plan_value, r.measure, dp),
             data_says=f"{other} ({r.other_source}): "
-                      f"{_show(r.other_value, r.measure, _value_decimals(r.other_value, r.measure))}",
+                      f"{fmt.value(r.other_value, r.measure, _value_decimals(r.other_value, r.measure))}",
             explanation=why + " Begge tal står uændret i databasen, hver med sin kilde.",
             area_code=r.area_code, benefit=r.benefit, measure=r.measure, period=r.period,
             printed_value=float(r.plan_value), data_value=float(r.other_value), other_source=r.other_source))

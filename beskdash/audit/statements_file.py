@@ -14,7 +14,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from beskdash import periods, taxonomy
-from beskdash.audit.common import CHANGE_MEASURES
 from beskdash.paths import DATA_DIR
 from beskdash.plans import validation_problems, yaml_problem
 
@@ -208,7 +207,7 @@ def _forecast_problems(c: ForecastClaim, where: str) -> list[str]:
 def _check_keys(statements: list[Statement], name: str, plan_ids: set[str] | None,
                 goal_ids: dict[str, set[str]] | None = None) -> list[str]:
     tax = taxonomy.get()
-    measures = set(tax.measures) | set(CHANGE_MEASURES)
+    measures = set(tax.measures) | taxonomy.change_keys()
     out: list[str] = []
     ids = [s.id for s in statements]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):

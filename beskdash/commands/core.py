@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from beskdash import exports
+from beskdash.build import build
 from beskdash.cli import add_db, open_store
-from beskdash.paths import db_path
+from beskdash.paths import DATA_DIR, PLANS_DIR, db_path
+from beskdash.sources import fill_dst
 
 
 def cmd_build(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from beskdash.build import build
-    from beskdash.paths import DATA_DIR, PLANS_DIR
-
     data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
     plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
     if args.fill_dst:  # `make build`: data/dst/ from ../shared or StatBank first (beskdash.sources)
-        from beskdash.sources import fill_dst
         for line in fill_dst(data_dir / "dst"):
             print(line, file=sys.stderr)
     with open_store(args) as store:
@@ -29,8 +27,6 @@ def cmd_build(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from beskdash import exports
-
     if args.own_figures:
         with open_store(args, read_only=True) as store:
             figs = store.goal_figures(args.plan)

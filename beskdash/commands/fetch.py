@@ -6,7 +6,11 @@ import argparse
 import getpass
 import sys
 
+from beskdash import fetch
 from beskdash.cli import CliError, add_db, open_store
+from beskdash.fetch import config, jobindsats, statbank
+from beskdash.fetch.http import FetchError, HttpSettings
+from beskdash.validate import ValidationFailed
 
 
 def _progress(message: str, fraction: float) -> None:
@@ -14,17 +18,11 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _settings(args: argparse.Namespace):
-    from beskdash.fetch import config
-    from beskdash.fetch.http import HttpSettings
-
     return HttpSettings.from_config(config().get("http"), timeout=args.timeout)
 
 
 def _import(args: argparse.Namespace, fetched: list) -> None:
     """The fetched answers through the importer: preview, then write unless --dry-run."""
-    from beskdash import fetch
-    from beskdash.validate import ValidationFailed
-
     # The network is done before the database is opened: a slow API never holds the file.
     with open_store(args, read_only=args.dry_run) as store:
         fp = fetch.preview(store, fetched)
@@ -48,9 +46,6 @@ def _username() -> str:
 
 
 def cmd_fetch_dst(args: argparse.Namespace) -> None:
-    from beskdash.fetch import statbank
-    from beskdash.fetch.http import FetchError
-
     try:
         fetched = statbank.fetch(args.table or None, areas=None if args.all_areas else True,
                                  from_period=args.from_period, settings=_settings(args), progress=_progress)
@@ -60,9 +55,6 @@ def cmd_fetch_dst(args: argparse.Namespace) -> None:
 
 
 def cmd_fetch_jobindsats(args: argparse.Namespace) -> None:
-    from beskdash.fetch import jobindsats
-    from beskdash.fetch.http import FetchError
-
     try:
         fetched = jobindsats.fetch(args.table or None, api=args.api, settings=_settings(args), progress=_progress)
     except FetchError as e:

@@ -7,7 +7,9 @@ import getpass
 import sys
 from pathlib import Path
 
+from beskdash import imports
 from beskdash.cli import CliError, add_db, open_store
+from beskdash.validate import ValidationFailed
 
 
 def _username(args: argparse.Namespace) -> str:
@@ -20,9 +22,6 @@ def _username(args: argparse.Namespace) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from beskdash import imports
-    from beskdash.validate import ValidationFailed
-
     files = []
     for f in args.files:
         p = Path(f)
@@ -50,8 +49,6 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> None:
-    from beskdash import imports
-
     with open_store(args, read_only=True) as store:
         df = imports.history(store, limit=args.limit)
     if df.empty:
@@ -61,8 +58,6 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_undo(args: argparse.Namespace) -> None:
-    from beskdash import imports
-
     with open_store(args) as store:
         n = imports.undo(store, args.id, _username(args))
     print(f"Import {args.id} er fortrudt: {n} tal er sat tilbage til, hvad de var før.")

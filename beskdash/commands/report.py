@@ -6,12 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from beskdash import fmt, report
 from beskdash.cli import CliError, add_db, open_store
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from beskdash import fmt, report
-
     out = Path(args.output)
     fmt_ = args.format or ("pdf" if out.suffix.lower() == ".pdf" else "html")
     if not out.parent.exists():

@@ -24,6 +24,7 @@ from beskdash.paths import ROOT
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    # deferred: the other commands start without loading streamlit
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 

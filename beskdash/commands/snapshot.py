@@ -10,12 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from beskdash import fmt
 from beskdash.cli import CliError, add_db, open_store
 
 
 def cmd_snapshot(args: argparse.Namespace) -> None:
-    from beskdash import fmt
-
     out = Path(args.path)
     if out.exists() and not args.force:
         raise CliError(f"{out} findes allerede — vælg et andet filnavn, eller brug --force for at erstatte den.")

@@ -6,12 +6,11 @@ import argparse
 import getpass
 import sys
 
+from beskdash import auth
 from beskdash.cli import CliError
 
 
 def cmd_add(args: argparse.Namespace) -> None:
-    from beskdash import auth
-
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

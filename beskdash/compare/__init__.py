@@ -73,14 +73,11 @@ from beskdash.compare.view import (
     resolve_view,
 )
 
-# Kept for text.goals, which imports it from here until it switches to `fmt.join_da` (the one copy).
-from beskdash.fmt import join_da
-
 __all__ = [
     "COLUMNS", "KIND_LABELS", "MAX_POPULATION_DISTANCE", "OWN", "PEER_GROUPS_FILE", "POPULATION_SOURCES",
     "POPULATION_TITLES", "SCALES", "THIRDS", "VIEWS", "CompareError", "Comparison", "Group", "PeerGroup", "Ranking",
     "RankingView", "View", "aggregate", "aggregates", "available", "benchmark_links", "benefit_options",
-    "comparison_for", "display_table", "file_stem", "format_value", "gaps", "join_da", "kind_options",
+    "comparison_for", "display_table", "file_stem", "format_value", "gaps", "kind_options",
     "lower_is_better", "measure_options", "peer_groups", "period_options", "permalink", "population", "ranking",
     "ranking_display", "ranking_for", "ranking_options", "ranking_periods", "ranking_permalink", "ranking_table",
     "resolve_group", "resolve_ranking", "resolve_view", "scale_label", "scale_options", "series", "subtitle",

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 import yaml
 
+from beskdash import imports, taxonomy
 from beskdash.paths import DATA_DIR
 
 # jobindsats.dk's newest month is provisional; its rows carry this note (see `is_provisional`).
@@ -56,8 +57,6 @@ def config() -> dict[str, Any]:
 
 def table_label(api: str, table: str) -> str:
     """`AUK01 – fuldtidsmodtagere af offentlige ydelser`, `Y07A02 – Sygedagpenge`: for choosing tables."""
-    from beskdash import taxonomy
-
     if api == "dst":
         title = (config()["dst"]["tables"].get(table.upper()) or {}).get("title")
     else:
@@ -68,8 +67,6 @@ def table_label(api: str, table: str) -> str:
 
 def area_names(api: str) -> list[str]:
     """The configured areas' Danish names, in the configured order."""
-    from beskdash import taxonomy
-
     return [taxonomy.area_name(str(a)) for a in config()[api]["areas"]]
 
 
@@ -106,8 +103,6 @@ def preview(store: Any, fetched: list[Fetched]) -> FetchPreview:
     The answers' previews are joined into one, so confirming writes them all in one
     transaction (each still its own import in the history) or, on any failure, none.
     """
-    from beskdash import imports
-
     parts = [imports.preview_files(store, [(f.name, f.data)], table=f.table) for f in fetched]
     for f, part in zip(fetched, parts):
         for fp in part.files:
@@ -120,14 +115,10 @@ def preview(store: Any, fetched: list[Fetched]) -> FetchPreview:
 
 def apply(store: Any, fp: FetchPreview, username: str) -> list[Any]:
     """Write what `preview` found, in one transaction; raises ValidationFailed while problems stand."""
-    from beskdash import imports
-
     return imports.apply_preview(store, fp.preview, username)
 
 
 def result_message(fp: FetchPreview, results: list[Any]) -> str:
-    from beskdash import imports
-
     return str(imports.result_message(fp.preview, results))
 
 

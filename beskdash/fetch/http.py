@@ -103,7 +103,8 @@ def request(s: requests.Session, method: str, url: str, settings: HttpSettings, 
         raise FetchError(redact(f"{what}: forespørgslen til {addr} fejlede: {type(e).__name__}", secret)) from None
     if r.status_code < 400 or r.status_code in (401, 403):
         return r
-    tries = len(r.raw.retries.history) + 1 if getattr(r.raw, "retries", None) is not None else 1
+    retries = getattr(r.raw, "retries", None)
+    tries = len(retries.history) + 1 if retries is not None else 1
     if r.status_code == 429:
         raise FetchError(f"{what}: {host} afviser flere forespørgsler lige nu (HTTP 429 – for mange "
                          f"forespørgsler), også efter {tries} forsøg. Vent lidt, og prøv igen.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from beskdash import periods, taxonomy
 from beskdash.fetch import Fetched, Progress, base_url, config, table_progress
@@ -192,8 +192,9 @@ def _not_html(body: bytes, content_type: str, url: str, what: str, expected: str
                          "rigtig (BESKDASH_DST_URL), eller er Statistikbanken nede? Intet er skrevet til databasen.")
 
 
-def fetch(tables: list[str] | None = None, *, areas: list[str] | bool | None = True, from_period: str | None = None,
-          settings: HttpSettings | None = None, progress: Progress | None = None) -> list[Fetched]:
+def fetch(tables: list[str] | None = None, *, areas: list[str] | Literal[True] | None = True,
+          from_period: str | None = None, settings: HttpSettings | None = None,
+          progress: Progress | None = None) -> list[Fetched]:
     """Fetch each configured (or named) table; `areas=True` means the configured areas, None all."""
     cfg = config()["dst"]
     names = [t.upper() for t in (tables or list(cfg["tables"]))]

@@ -15,7 +15,6 @@ from beskdash.validate import Problem, future_period
 
 COLUMNS = ["area_code", "benefit", "measure", "period", "value", "printed", "role", "base_period",
            "seed_file", "seed_section", "note"]
-CHANGE_MEASURES = {"aendring-pct", "aendring-pct-point"}
 
 
 @dataclass
@@ -54,7 +53,7 @@ def read(path: Path, plan_title: str | None = None, publisher: str | None = None
         if role not in ("observation", "change"):
             problems.append(Problem(name, n, "role", role, "skal være 'observation' eller 'change'"))
             bad = True
-        allowed = CHANGE_MEASURES if role == "change" else set(tax.measures)
+        allowed = taxonomy.change_keys() if role == "change" else set(tax.measures)
         if r["measure"] not in allowed:
             problems.append(Problem(name, n, "measure", r["measure"], f"er ikke et gyldigt mål for role={role}"))
             bad = True

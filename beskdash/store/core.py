@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -410,7 +411,7 @@ class Store(Reads):
         if diff.is_noop:
             cur.execute("DROP TABLE IF EXISTS _chg")
             return ImportResult(None, diff)
-        import_id = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
+        import_id = _scalar(cur, "SELECT nextval('import_ids')")
         cur.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, source.key,
@@ -465,14 +466,15 @@ class Store(Reads):
                 raise UndoError(f"Import {import_id} findes ikke.")
             if row[0] is not None:
                 raise UndoError(f"Import {import_id} er allerede fortrudt.")
-            later = cur.execute(
+            later = _scalar(
+                cur,
                 """
                 SELECT count(*) FROM import_changes c JOIN observations o
                   USING (area_code, benefit, measure, period, source)
                 WHERE c.import_id = ? AND o.import_id <> ? AND c.change <> 'removed'
                 """,
                 [import_id, import_id],
-            ).fetchone()[0]
+            )
             if later:
                 raise UndoError(
                     f"Import {import_id} kan ikke fortrydes: {later} af dens tal er siden ændret af en "
@@ -508,7 +510,7 @@ class Store(Reads):
                 [import_id],
             )
             _fix_period_columns(cur)
-            n = cur.execute("SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id]).fetchone()[0]
+            n = _scalar(cur, "SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id])
             n += _undo_goal_figures(cur, import_id)
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
             _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
@@ -628,7 +630,7 @@ class Store(Reads):
         with self._write_lock:  # one snapshot at a time; an import waits the few seconds it takes
             cur = self.cursor()
             try:
-                src = cur.execute("SELECT current_database()").fetchone()[0]
+                src = _scalar(cur, "SELECT current_database()")
                 cur.execute(f"ATTACH '{_sql_text(tmp)}' AS _snapshot (READ_WRITE)")
                 try:
                     cur.execute(f'COPY FROM DATABASE "{src}" TO _snapshot')
@@ -712,6 +714,14 @@ def _text_array(s: pd.Series) -> pa.Array:
         return pa.array(s, type=pa.string(), from_pandas=True)
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (e.g. an int code): as text, NULLs kept
         return pa.array([None if pd.isna(v) else str(v) for v in s], type=pa.string())
+
+
+def _scalar(cur: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The one value of a statement that always yields one row (count, nextval, current_database)."""
+    row = cur.execute(sql, params or []).fetchone()
+    if row is None:  # cannot happen for these statements; a clear error instead of "None is not subscriptable"
+        raise RuntimeError(f"ingen række fra: {sql}")
+    return row[0]
 
 
 def _sql_text(p: Path) -> str:

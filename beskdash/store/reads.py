@@ -18,7 +18,8 @@ class Reads:
     def cursor(self) -> duckdb.DuckDBPyConnection:  # provided by Store
         raise NotImplementedError
 
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def _query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Private on purpose: callers outside the store use a named read (tests/lib/test_architecture.py)."""
         cur = self.cursor()
         try:
             return cur.execute(sql, params or []).df()
@@ -27,7 +28,7 @@ class Reads:
 
     def version(self) -> int:
         """Changes whenever data changes: part of every cached query's key."""
-        df = self.query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM imports")
+        df = self._query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM imports")
         return int(df["v"].iloc[0]) + self.plan_data_version()
 
     def observations(
@@ -41,7 +42,8 @@ class Reads:
         period_kind: str | None = None,
     ) -> pd.DataFrame:
         """Observations with area names, in a deterministic order."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         for col, vals in (("o.area_code", areas), ("o.benefit", benefits), ("o.measure", measures),
                           ("o.source", sources)):
             if vals:
@@ -63,18 +65,18 @@ class Reads:
             {"WHERE " + " AND ".join(where) if where else ""}
             ORDER BY o.source, o.area_code, o.benefit, o.measure, o.period_end, o.period_kind
         """
-        return self.query(sql, params)
+        return self._query(sql, params)
 
     def sources(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM sources ORDER BY key")
+        return self._query("SELECT * FROM sources ORDER BY key")
 
     def imports(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM imports ORDER BY id DESC")
+        return self._query("SELECT * FROM imports ORDER BY id DESC")
 
     def published_changes(self, plan: str | None = None) -> pd.DataFrame:
         if plan:
-            return self.query("SELECT * FROM published_changes WHERE plan = ? ORDER BY ALL", [plan])
-        return self.query("SELECT * FROM published_changes ORDER BY ALL")
+            return self._query("SELECT * FROM published_changes WHERE plan = ? ORDER BY ALL", [plan])
+        return self._query("SELECT * FROM published_changes ORDER BY ALL")
 
     def latest_per_benefit(self, area_code: str, national_code: str) -> pd.DataFrame:
         """One row per (benefit, measure, source): the newest non-empty value for `area_code`, and
@@ -82,7 +84,7 @@ class Reads:
 
         Columns: benefit, measure, period, value, national_value, source, source_title, ref, note; unordered.
         """
-        return self.query(
+        return self._query(
             """
             WITH latest AS (
                 SELECT *, row_number() OVER (PARTITION BY benefit, measure, source
@@ -102,16 +104,16 @@ class Reads:
 
     def active_imports_with_sha(self, sha256: str) -> list[int]:
         """Ids of the imports not undone that read a file with this SHA-256, newest first."""
-        df = self.query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC", [sha256])
+        df = self._query("SELECT id FROM imports WHERE sha256 = ? AND undone_at IS NULL ORDER BY id DESC", [sha256])
         return [int(i) for i in df["id"]]
 
     def import_user(self, import_id: int) -> str | None:
         """Who made import `import_id` (`build` for the shipped database); None if there is no such import."""
-        df = self.query("SELECT username FROM imports WHERE id = ?", [import_id])
+        df = self._query("SELECT username FROM imports WHERE id = ?", [import_id])
         return str(df["username"].iloc[0]) if len(df) and df["username"].iloc[0] is not None else None
 
     def count_observations(self) -> int:
-        df = self.query("SELECT count(*) AS n FROM observations")
+        df = self._query("SELECT count(*) AS n FROM observations")
         return int(df["n"].iloc[0])
 
     # --- comparison ---
@@ -127,7 +129,7 @@ class Reads:
         if areas:
             where.append(f"area_code IN ({', '.join('?' * len(areas))})")
             params.extend(areas)
-        return self.query(
+        return self._query(
             f"""
             SELECT benefit, measure, period_kind, period, any_value(period_end) AS period_end,
                    count(DISTINCT area_code) AS n_areas
@@ -143,7 +145,7 @@ class Reads:
     def other_source_values(self) -> pd.DataFrame:
         """Each plan figure beside every other source's value for the same area, benefit, measure and period
         (another plan only once per pair): what the audit's `kilde-mod-plan` compares."""
-        return self.query(
+        return self._query(
             """
             SELECT p.area_code, p.benefit, p.measure, p.period, p.source AS plan_source, p.value AS plan_value,
                    p.ref AS plan_ref, o.source AS other_source, o.value AS other_value
@@ -161,7 +163,8 @@ class Reads:
     def events(self, username: str | None = None, actions: list[str] | None = None,
                limit: int | None = None) -> pd.DataFrame:
         """The audit log, newest first: id, happened_at, username, action, detail, import_id."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if username:
             where.append("username = ?")
             params.append(username)
@@ -171,14 +174,18 @@ class Reads:
         sql = ("SELECT id, happened_at, username, action, detail, import_id FROM events"
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
                + (f" LIMIT {int(limit)}" if limit else ""))
-        return self.query(sql, params)
+        return self._query(sql, params)
+
+    def series_sources(self) -> pd.DataFrame:
+        """Which sources hold each (benefit, measure): benefit, measure, source, one row per distinct triple."""
+        return self._query("SELECT DISTINCT benefit, measure, source FROM observations ORDER BY ALL")
 
     # --- plan versions ---
 
     def plan_data_version(self) -> int:
         """Grows with every saved or undone plan version (0 without any): part of `version()`."""
         try:
-            df = self.query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM plan_versions")
+            df = self._query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM plan_versions")
         except duckdb.CatalogException:  # a read-only database built before plan versions existed
             return 0
         return int(df["v"].iloc[0])
@@ -188,7 +195,7 @@ class Reads:
         summary, yaml (None: removed), undone_at, undone_by."""
         where = "WHERE plan_id = ?" if plan_id else ""
         try:
-            return self.query(f"SELECT * EXCLUDE (id) FROM plan_versions {where} ORDER BY plan_id, version",
+            return self._query(f"SELECT * EXCLUDE (id) FROM plan_versions {where} ORDER BY plan_id, version",
                               [plan_id] if plan_id else [])
         except duckdb.CatalogException:
             return pd.DataFrame(columns=["plan_id", "version", "saved_at", "username", "summary", "yaml",
@@ -197,7 +204,7 @@ class Reads:
     def current_plan_versions(self) -> pd.DataFrame:
         """The newest version not undone of every stored plan: plan_id, version, saved_at, username, summary, yaml."""
         try:
-            return self.query(
+            return self._query(
                 "SELECT plan_id, version, saved_at, username, summary, yaml FROM plan_versions "
                 "WHERE undone_at IS NULL QUALIFY version = max(version) OVER (PARTITION BY plan_id) ORDER BY plan_id"
             )
@@ -218,8 +225,8 @@ class Reads:
             {where} ORDER BY g.plan, g.goal_id, g.period
         """
         if plan:
-            return self.query(sql.format(where="WHERE g.plan = ?"), [plan])
-        return self.query(sql.format(where=""))
+            return self._query(sql.format(where="WHERE g.plan = ?"), [plan])
+        return self._query(sql.format(where=""))
 
     def goal_figure_history(self, plan: str | None = None, goal_id: str | None = None) -> pd.DataFrame:
         """Every change to the own figures, newest first: what each import set, and what it replaced."""
@@ -232,7 +239,7 @@ class Reads:
             if v:
                 where.append(f"{col} = ?")
                 params.append(v)
-        return self.query(
+        return self._query(
             f"""
             SELECT c.import_id, c.plan, c.goal_id, c.period, c.change, c.old_value, c.new_value,
                    c.old_assessment, c.new_assessment, c.old_note, c.new_note,
@@ -245,5 +252,5 @@ class Reads:
         )
 
     def _has_table(self, name: str) -> bool:
-        df = self.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [name])
+        df = self._query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [name])
         return bool(df["n"].iloc[0])

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 
 from beskdash import fmt, taxonomy, template
-from beskdash.compare import join_da
+from beskdash.fmt import join_da
 from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Projection, Reason, plans
 from beskdash.periods import end_month, kind, year
 from beskdash.plans import Goal, Plan
@@ -68,7 +68,7 @@ def target_text(goal: Goal, target: float | None, baseline: float | None, unit: 
     if t.type == "absolute":
         sign = ("<" if t.strict else "≤") if down else (">" if t.strict else "≥")
         text = f"{sign} {value(t.value, unit)}"
-    elif t.type == "relative":
+    elif t.type == "relative" and t.change_pct is not None:  # the schema requires change_pct here
         word = "under" if t.change_pct < 0 else "over"
         rel = f"mindst {fmt.number(abs(t.change_pct), None)} % {word} niveauet i {fmt.period(bp)}"
         text = f"{'≤' if down else '≥'} {value(target, unit)} ({rel})" if target is not None else rel
@@ -115,7 +115,7 @@ def reason(r: GoalResult) -> str:
         if r.latest is not None:
             text += f"; seneste værdi {value(r.latest, unit)} ({fmt.period(r.latest_period)})"
         return text
-    if code is Reason.NO_SERIES and g.indicator is not None:
+    if code is Reason.NO_SERIES and g.indicator is not None and g.indicator.named is not None:
         source = g.indicator.named.source
         where = f" (kilde ifølge planen: {source})" if source else ""
         return f"mangler data: «{g.indicator.named.name}» findes endnu ikke som dataserie{where}"
@@ -257,11 +257,6 @@ def seed_reference(r: GoalResult) -> str:
 
 # --- The missing extract ----------------------------------------------------------------------
 
-def _lower_first(s: str) -> str:
-    """`Sygedagpenge` → `sygedagpenge` inside a sentence; `SU-modtagere` keeps its capitals."""
-    return s if len(s) > 1 and s[1].isupper() else s[:1].lower() + s[1:]
-
-
 def _jobindsats_code(benefit_key: str) -> str | None:
     b = taxonomy.get().benefits.get(benefit_key)
     if b is None:
@@ -292,14 +287,15 @@ def missing_hint(r: GoalResult) -> str | None:
         parts, codes = [], []
         for b in s.benefits:
             code = _jobindsats_code(b)
-            label = _lower_first(taxonomy.benefit_label(b))
+            label = fmt.lower_first(taxonomy.benefit_label(b))
             parts.append(f"{code} {label}" if code else label)
             codes.append(code)
         what = " + ".join(parts)
-        measure = _lower_first(taxonomy.measure_label(s.measure))
+        measure = fmt.lower_first(taxonomy.measure_label(s.measure))
         prefix = "jobindsats.dk " if all(codes) else "et udtræk med "
         return f"{prefix}{what}, {measure}, {area}, månedlig {years}"
     n = ind.named
+    assert n is not None  # plans.Indicator holds a series or a named indicator
     source = n.source or "kommunens egen opgørelse"
     return (f"{source}: {n.name} ({n.unit}), {area}, {years} – indikatoren har endnu ingen serie i datamodellen "
             "og kræver en ny ydelses- eller indikatornøgle")
@@ -489,8 +485,9 @@ def goal_subject(goal: Goal) -> str:
         return short_title(goal.title, 80)
     if ind.series is not None:
         labels = [taxonomy.benefit_label(b) for b in ind.series.benefits]
-        text = join_da([labels[0], *(_lower_first(lab) for lab in labels[1:])])
+        text = join_da([labels[0], *(fmt.lower_first(lab) for lab in labels[1:])])
     else:
+        assert ind.named is not None  # plans.Indicator holds a series or a named indicator
         text = ind.named.name
     return text[:1].upper() + text[1:]
 
@@ -508,6 +505,7 @@ def _target_phrase(r: GoalResult) -> str:
 
 def _against(r: GoalResult) -> str:
     """What the latest value is measured against: `målet på 288`, `niveauet i 2021 på 3,1 %`."""
+    assert r.reference is not None  # only worded where latest and reference are known
     if r.target is not None:
         return f"målet på {_bare(r.reference, r.unit)}"
     return f"niveauet i {fmt.period(r.baseline_period)} på {_bare(r.reference, r.unit)}"
@@ -515,6 +513,7 @@ def _against(r: GoalResult) -> str:
 
 def _distance(r: GoalResult) -> str:
     """`37 over målet på 16`, `0,4 procentpoint under niveauet i 2021 på 3,1 %`, `præcis på målet på 16`."""
+    assert r.gap is not None  # only worded where latest and reference are known
     if abs(r.gap) < 1e-9:
         return f"præcis på {_against(r)}"
     amount = fmt.pct_points(abs(r.gap)).lstrip("+") if r.unit == "%" else _bare(abs(r.gap), r.unit)
@@ -588,9 +587,9 @@ def goal_summary(r: GoalResult, subject: str) -> str:
     way = trend_way(r)
     if r.status == Status.PAA_VEJ:
         return f"{text} Udviklingen går den rigtige vej, og med den nuværende takt nås målet {_in(r.deadline)}."
-    if r.status == Status.IKKE_PAA_VEJ and way is None:
-        return f"{text} Fristen ({fmt.period(r.deadline)}) er nået, uden at målet blev nået."
     if r.status == Status.IKKE_PAA_VEJ:
+        if way is None:
+            return f"{text} Fristen ({fmt.period(r.deadline)}) er nået, uden at målet blev nået."
         lead = {"rigtige": "Udviklingen går den rigtige vej, men",
                 "forkerte": "Udviklingen går den forkerte vej, og",
                 "ingen": "Udviklingen står stille, og"}[way]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from beskdash import exports
@@ -54,14 +55,23 @@ class State:
     n_changes: int  # rows of import_changes (what undo would restore)
 
 
+def sql(store: Store, statement: str) -> pd.DataFrame:
+    """A reference read straight through DuckDB (beskdash itself reads only through the store's named reads)."""
+    cur = store.cursor()
+    try:
+        return cur.execute(statement).df()
+    finally:
+        cur.close()
+
+
 def state(db: Path) -> State:
     """Opens the database as the app would (a WAL left by a crash is replayed here) and reads its state."""
     with Store(db) as s:
-        n, h = s.query("SELECT count(*) AS n, coalesce(bit_xor(hash(area_code, benefit, measure, period, source, "
-                       "value, period_kind, period_end, ref, note, import_id)), 0) AS h FROM observations").iloc[0]
-        imp = s.query("SELECT id, username, file_name, format, source, n_new, n_changed, n_unchanged, "
-                      "undone_at IS NOT NULL AS undone FROM imports ORDER BY id")
-        changes = s.query("SELECT count(*) AS n FROM import_changes")["n"].iloc[0]
+        n, h = sql(s, "SELECT count(*) AS n, coalesce(bit_xor(hash(area_code, benefit, measure, period, source, "
+                    "value, period_kind, period_end, ref, note, import_id)), 0) AS h FROM observations").iloc[0]
+        imp = sql(s, "SELECT id, username, file_name, format, source, n_new, n_changed, n_unchanged, "
+                   "undone_at IS NOT NULL AS undone FROM imports ORDER BY id")
+        changes = sql(s, "SELECT count(*) AS n FROM import_changes")["n"].iloc[0]
     return State(int(n), int(h), tuple(tuple(r) for r in imp.itertuples(index=False)), int(changes))
 
 

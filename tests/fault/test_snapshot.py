@@ -15,7 +15,7 @@ from beskdash import imports
 from beskdash.paths import ROOT
 from beskdash.store import Store
 from tests.conftest import run_cli
-from tests.fault.conftest import copy_db, state
+from tests.fault.conftest import copy_db, sql, state
 from tests.lib.test_imports import changed_auk01
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(180)]
@@ -41,20 +41,20 @@ def _import(store: Store, name: str, raw: bytes) -> None:
 def test_a_snapshot_taken_while_the_app_runs_has_what_is_still_only_in_the_wal(app_store: Store, db_copy: Path,
                                                                                 tmp_path: Path) -> None:
     _import(app_store, "AUK01_rettet.csv", changed_auk01())  # committed: in the WAL until a checkpoint
-    live = app_store.query("SELECT count(*) AS n FROM observations")["n"].iloc[0]
+    live = app_store.count_observations()
     wal = db_copy.with_name(db_copy.name + ".wal")
     if wal.exists() and wal.stat().st_size:
         # what a plain file copy would have missed
         naive = shutil.copy(db_copy, tmp_path / "filkopi.duckdb")
         with Store(naive, read_only=True) as s:
-            assert s.query("SELECT count(*) AS n FROM observations")["n"].iloc[0] < live
+            assert s.count_observations() < live
     out = app_store.snapshot(tmp_path / "kopi" / "beskdash.duckdb")
     assert not out.with_name(out.name + ".tmp").exists()
     assert state(out) == state_of(app_store)
     with Store(out) as copy:  # opens, writable, with every row, the history and the sequence
-        assert copy.query("SELECT count(*) AS n FROM observations")["n"].iloc[0] == live
+        assert copy.count_observations() == live
         assert copy.imports()["file_name"].iloc[0] == "AUK01_rettet.csv"
-        assert copy.query("SELECT value FROM observations WHERE area_code = '201' AND period = '2026Q1' "
+        assert sql(copy, "SELECT value FROM observations WHERE area_code = '201' AND period = '2026Q1' "
                           "AND benefit = 'kontanthjaelp-nettoledige'")["value"].tolist() == [31.0]
         # the copy goes on as a database of its own: a new import gets the next id, and undo works
         next_id = int(app_store.imports()["id"].max()) + 1

@@ -9,7 +9,6 @@ import pytest
 
 from beskdash import audit, goals
 from beskdash.audit import ADVARSEL, FEJL, INFO
-from beskdash.audit.common import _join
 from beskdash.store import SourceMeta, Store
 from tests.conftest import SHARED, needs_seeds, run_cli
 
@@ -354,6 +353,3 @@ def test_cli_audit_table_and_json(built_db: Path) -> None:
     bad = run_cli("audit", "--plan", "ukendt", db=built_db)
     assert bad.returncode == 1 and "Ukendt plan 'ukendt'" in bad.stderr
 
-
-def test_danish_lists_join_like_the_text_and_nothing_joins_to_nothing() -> None:
-    assert [_join([]), _join(["a"]), _join(["a", "b"]), _join(["a", "b", "c"])] == ["", "a", "a og b", "a, b og c"]
