@@ -52,29 +52,78 @@ def store() -> Store:
         st.stop()
 
 
+_WRAPPERS: dict[Callable[..., Any], Callable[..., Any]] = {}
+_computed = threading.local()  # whether this thread's last cached call ran its query (a miss)
+
+
 def cached(fn: Callable[..., T]) -> Callable[..., T]:
     """Cache a query function `fn(store, *args)` per process; cleared by `clear_caches()`.
 
     The store itself is not hashed (one per process); its path and data version are, so a
     write from this process (which also clears) or a rebuild is never served stale.
     """
-
+    if fn in _WRAPPERS:  # making a st.cache_data function reads and hashes its source: once per function
+        return _WRAPPERS[fn]
     # Streamlit leaves parameters named with a leading underscore out of the cache key, so
     # these three must not have one: the database, its data version and the function.
     @st.cache_data(show_spinner=False, max_entries=512)
     def _run(db: str, version: int, name: str, *args: Any, **kwargs: Any) -> T:
+        _computed.ran = True
         return fn(store(), *args, **kwargs)
 
     def wrapper(*args: Any, **kwargs: Any) -> T:
         s = store()
         before = s.version()
+        _computed.ran = False
         result = _run(str(s.path), before, f"{fn.__module__}.{fn.__qualname__}", *args, **kwargs)
-        _one_version(before, s.version())
+        # A cached result belongs to `before` as a whole; only a query that ran can have read a later version.
+        _one_version(before, s.version() if _computed.ran else before)
         return result
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
+    if fn.__closure__ is None and fn.__name__ != "<lambda>":  # module-level functions: a finite set
+        _WRAPPERS[fn] = wrapper
     return wrapper
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _derived(name: str, version: int, key: Any, _fn: Callable[..., Any], _args: tuple) -> Any:
+    return _fn(*_args)
+
+
+def derived(fn: Callable[..., T], *args: Any, key: Any) -> T:
+    """`fn(*args)` for a pure `fn` over data a cached query returned, cached per data version under `key`.
+
+    `key` must determine the arguments (e.g. the view they were made from): hashing a small key is
+    far cheaper than hashing the frames themselves.
+    """
+    version = st.session_state.get(_VERSION_KEY)  # the version this run's cached queries read
+    if version is None:
+        version = store().version()
+    return _derived(f"{fn.__module__}.{fn.__qualname__}", version, key, fn, args)
+
+
+def _spec(build: Callable[..., Any], *args: Any) -> dict[str, Any] | None:
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    chart = build(*args)
+    # Exactly what st.altair_chart sends (validated, datasets as Arrow), made once.
+    return None if chart is None else _convert_altair_to_vega_lite_spec(chart)
+
+
+def chart(build: Callable[..., Any], *args: Any, key: Any, alt: str | None = None) -> bool:
+    """Draw the Altair chart `build(*args)` (a builder in beskdash.charts); False when it returns None.
+
+    Building, validating and serialising a spec costs far more than showing it, so the finished
+    Vega-Lite spec is cached per data version under `key` (see `derived`), and a rerun hands
+    Streamlit the cached dict.
+    """
+    spec = derived(_spec, build, *args, key=(f"{build.__module__}.{build.__qualname__}", key))
+    if spec is None:
+        return False
+    st.vega_lite_chart(spec, width="stretch", alt=alt)
+    return True
 
 
 _VERSION_KEY = "_beskdash_data_version"
@@ -212,7 +261,7 @@ def source_footer(source_keys: list[str], periods: list[str] | None = None) -> N
     """Under every table and chart: publisher, title and licence of each source, and the data's
     periods, worded exactly as the exports and the report word them."""
     if source_keys:
-        st.caption(" ".join(exports.source_lines(store(), source_keys, periods)))
+        st.caption(" ".join(cached(exports.source_lines)(source_keys, periods)))
 
 
 def dataframe(df: pd.DataFrame, **kwargs: Any) -> None:
@@ -457,17 +506,27 @@ def choose_plan(key: str) -> str:
                         format_func=lambda p: choices[p], key=key)
 
 
-def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, link_help: str) -> None:
-    """'Hent det viste' (CSV for Danish Excel, XLSX, PNG, SVG) and 'Kopiér link' for a view."""
+def _files(doc: Callable[[], Any]) -> tuple[bytes, bytes, tuple[str, ...]]:
+    d = doc()
+    return exports.excel_csv(d), exports.xlsx(d), tuple(d.notes)
+
+
+def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, name: str, key: str, permalink: str,
+                   link_help: str) -> None:
+    """'Hent det viste' (CSV for Danish Excel, XLSX, PNG, SVG) and 'Kopiér link' for a view.
+
+    `doc` and `chart` make the export document and the Altair chart of `view`; the CSV and XLSX bytes
+    are made once per view and data version, the images only when asked for (vl-convert takes a moment).
+    """
+    csv, xlsx, notes = derived(_files, doc, key=(name, view))
     st.subheader("Hent det viste")
     d1, d2, d3, d4, d5 = st.columns(5)
-    d1.download_button("CSV (Excel)", exports.excel_csv(doc), f"{name}.csv", "text/csv", key=f"{key}_csv")
-    d2.download_button("Excel (XLSX)", exports.xlsx(doc), f"{name}.xlsx",
+    d1.download_button("CSV (Excel)", csv, f"{name}.csv", "text/csv", key=f"{key}_csv")
+    d2.download_button("Excel (XLSX)", xlsx, f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
-    # charts are rendered only when asked for (vl-convert takes a moment)
-    d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart, doc.notes), f"{name}.png", "image/png",
+    d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart(), notes), f"{name}.png", "image/png",
                        key=f"{key}_png")
-    d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart, doc.notes), f"{name}.svg",
+    d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart(), notes), f"{name}.svg",
                        "image/svg+xml", key=f"{key}_svg")
     with d5.popover("Kopiér link"):
         st.caption(link_help)

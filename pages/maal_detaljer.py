@@ -28,7 +28,7 @@ if line:
     st.caption(line)
 
 if r.kind != "qualitative":
-    st.altair_chart(goal_charts.series(detail), width="stretch", alt=say.series_alt(detail))
+    ui.chart(goal_charts.series, detail, key=(plan_id, goal_id, goals.plans_version()), alt=say.series_alt(detail))
     st.caption(say.SERIES_LEGEND)
 if hint := say.missing_hint(r):
     st.info(f"Data, der ville gøre målet vurderbart: {hint}")

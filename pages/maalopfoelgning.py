@@ -23,7 +23,8 @@ st.title("Målopfølgning")
 
 plan_id = ui.choose_plan(key="maal_plan")
 plan = goals.plans()[plan_id]
-results = ui.cached(goals.evaluate_plan)(plan_id, goals.plans_version())
+plans_version = goals.plans_version()
+results = ui.cached(goals.evaluate_plan)(plan_id, plans_version)
 
 focus = dict(goals.focus_options(plan))
 slugs = [s.slug for s in Status]
@@ -119,10 +120,7 @@ for focus_area, rows in groups:
                     st.info(f"Data, der ville gøre målet vurderbart: {hint}")
                 st.markdown(markup.detail_link_html(r), unsafe_allow_html=True)
             with chart_col:
-                chart = goal_charts.bullet(r)
-                if chart is not None:
-                    st.altair_chart(chart, width="stretch", alt=say.chart_alt(r))
-                else:
+                if not ui.chart(goal_charts.bullet, r, key=(plan_id, plans_version, r.goal_id), alt=say.chart_alt(r)):
                     st.caption("Intet tal at vise.")
             line = say.measured_line(r)
             if line:

@@ -42,17 +42,17 @@ except compare.CompareError as e:
 st.markdown(f"**{say.ranking_lead(ranking)}**")
 for code in ui.MUNICIPALITIES:
     st.markdown(f"- {say.ranking_sentence(ranking, code)}")
-chart = charts.ranking_chart(ranking, ui.MUNICIPALITIES)
-st.altair_chart(chart, width="stretch",
-                alt=" ".join(say.ranking_sentence(ranking, c) for c in ui.MUNICIPALITIES))
+ui.chart(charts.ranking_chart, ranking, ui.MUNICIPALITIES, key=view,
+         alt=" ".join(say.ranking_sentence(ranking, c) for c in ui.MUNICIPALITIES))
 for line in (ranking.denominator, *ranking.notes):
     if line:
         st.caption(line)
-ui.table(compare.ranking_display(ranking), alt=f"Rangliste: {taxonomy.benefit_label(view.benefit)}, "
-                                              f"{fmt.period(view.period)}")
+ui.table(ui.derived(compare.ranking_display, ranking, key=view),
+         alt=f"Rangliste: {taxonomy.benefit_label(view.benefit)}, {fmt.period(view.period)}")
 ui.source_footer(list(ranking.sources), [ranking.previous, ranking.period])
 
-ui.export_buttons(exports.ranking_document(ui.store(), ranking), chart,
+ui.export_buttons(lambda: exports.ranking_document(ui.store(), ranking),
+                  lambda: charts.ranking_chart(ranking, ui.MUNICIPALITIES), view,
                   f"rangliste-{view.benefit}-{view.measure}-{view.scale}-{view.period}", "rank",
                   compare.ranking_permalink(view, st.context.url),
                   "Linket åbner præcis denne rangliste. Kopiér det med knappen i feltet.")

@@ -104,16 +104,16 @@ st.markdown(f"**{sentence}**")
 development = say.development_sentence(comp)
 if development:
     st.write(development)
-chart = charts.line_chart(comp)
-st.altair_chart(chart, width="stretch", alt=sentence)
+ui.chart(charts.line_chart, comp, key=view, alt=sentence)
 for line in (comp.denominator, *comp.notes):
     if line:
         st.caption(line)
-ui.table(compare.display_table(comp), alt=f"Tallene bag diagrammet: {compare.title(comp)}")
+ui.table(ui.derived(compare.display_table, comp, key=view), alt=f"Tallene bag diagrammet: {compare.title(comp)}")
 for gap in compare.gaps(comp):
     st.caption(f"Mangler: {gap}")
 ui.source_footer(list(comp.sources), list(comp.periods))
 
-ui.export_buttons(exports.comparison_document(ui.store(), comp), chart, compare.file_stem(comp), "cmp",
+ui.export_buttons(lambda: exports.comparison_document(ui.store(), comp), lambda: charts.line_chart(comp), view,
+                  compare.file_stem(comp), "cmp",
                   compare.permalink(view, st.context.url),
                   "Linket åbner præcis denne visning. Kopiér det med knappen i feltet.")

@@ -417,13 +417,15 @@ class Store(Reads):
             [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, source.key,
              diff.new, diff.changed, diff.unchanged, diff.removed],
         )
-        # Remember what each changed key held before, so undo restores it exactly.
+        # Remember what each changed or removed key held before, so undo restores it exactly. A new key
+        # held nothing: its row carries this import's id, and undo deletes it by that id (a million-row
+        # first import is written once, not twice).
         cur.execute(
             """
             INSERT INTO import_changes
             SELECT ?, area_code, benefit, measure, period, source, change,
                    old_value, old_ref, old_note, old_import_id, new_value
-            FROM _chg
+            FROM _chg WHERE change <> 'new'
             """,
             [import_id],
         )
@@ -466,29 +468,27 @@ class Store(Reads):
                 raise UndoError(f"Import {import_id} findes ikke.")
             if row[0] is not None:
                 raise UndoError(f"Import {import_id} er allerede fortrudt.")
+            # Keys this import wrote that a later import (not undone) has since changed: the recorded
+            # ones by their owner now, the new ones (not recorded) by the later import's own record.
             later = _scalar(
                 cur,
                 """
-                SELECT count(*) FROM import_changes c JOIN observations o
-                  USING (area_code, benefit, measure, period, source)
-                WHERE c.import_id = ? AND o.import_id <> ? AND c.change <> 'removed'
+                SELECT (SELECT count(*) FROM import_changes c JOIN observations o
+                          USING (area_code, benefit, measure, period, source)
+                        WHERE c.import_id = $1 AND o.import_id <> $1 AND c.change <> 'removed')
+                     + (SELECT count(*) FROM import_changes l JOIN imports im ON im.id = l.import_id
+                        WHERE l.old_import_id = $1 AND l.change = 'changed' AND im.undone_at IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM import_changes c WHERE c.import_id = $1
+                            AND c.area_code = l.area_code AND c.benefit = l.benefit AND c.measure = l.measure
+                            AND c.period = l.period AND c.source = l.source))
                 """,
-                [import_id, import_id],
+                [import_id],
             )
             if later:
                 raise UndoError(
                     f"Import {import_id} kan ikke fortrydes: {later} af dens tal er siden ændret af en "
                     "senere import. Fortryd den senere import først."
                 )
-            cur.execute(
-                """
-                DELETE FROM observations o USING import_changes c
-                WHERE c.import_id = ? AND c.change = 'new' AND o.area_code = c.area_code
-                  AND o.benefit = c.benefit AND o.measure = c.measure AND o.period = c.period
-                  AND o.source = c.source
-                """,
-                [import_id],
-            )
             cur.execute(
                 """
                 UPDATE observations o SET value = c.old_value, ref = c.old_ref, note = c.old_note,
@@ -500,6 +500,9 @@ class Store(Reads):
                 """,
                 [import_id],
             )
+            # What still carries this import's id after the changed keys got their old rows back is
+            # what it added (nothing later owns one: checked above).
+            cur.execute("DELETE FROM observations WHERE import_id = ?", [import_id])
             cur.execute(
                 """
                 INSERT INTO observations
@@ -510,7 +513,9 @@ class Store(Reads):
                 [import_id],
             )
             _fix_period_columns(cur)
-            n = _scalar(cur, "SELECT count(*) FROM import_changes WHERE import_id = ?", [import_id])
+            # Restored: the recorded keys and the new ones (databases from before kept those as 'new' records).
+            n = _scalar(cur, "SELECT (SELECT count(*) FROM import_changes WHERE import_id = $1 AND change <> 'new') "
+                        "+ (SELECT n_new FROM imports WHERE id = $1)", [import_id])
             n += _undo_goal_figures(cur, import_id)
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
             _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)

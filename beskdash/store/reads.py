@@ -28,8 +28,12 @@ class Reads:
 
     def version(self) -> int:
         """Changes whenever data changes: part of every cached query's key."""
-        df = self._query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM imports")
-        return int(df["v"].iloc[0]) + self.plan_data_version()
+        cur = self.cursor()  # read on every cached call: one row, no DataFrame
+        try:
+            row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports").fetchone()
+        finally:
+            cur.close()
+        return (int(row[0]) if row else 0) + self.plan_data_version()
 
     def observations(
         self,
