@@ -2,21 +2,21 @@
 of the rule, the target as the plan sets it, and the extract that would let a goal be judged."""
 
 from beskdash.text import goals as say
-from tests.lib.test_goals import ABS_288, SERIES, _goal, _months, _run
+from tests.lib.test_goals import ABS_288, ABS_288_M, SERIES, _goal, _months, _run
 
 
 def test_met_and_deadline_passed_reasons() -> None:
-    r = _run(_goal(**ABS_288), _months("2022M01", [295, 290, 288]))
+    r = _run(_goal(**ABS_288_M), _months("2022M01", [295, 290, 288]))
     assert say.reason(r) == "seneste værdi 288 fuldtidspersoner (marts 2022) opfylder målet ≤ 288 fuldtidspersoner"
-    r = _run(_goal(**ABS_288), _months("2022M10", [310, 305, 300]))
-    assert say.reason(r).startswith("fristen (2022) er nået, og seneste værdi 300 fuldtidspersoner (december 2022)")
+    r = _run(_goal(**ABS_288_M), _months("2022M10", [310, 305, 300]))
+    assert say.reason(r).startswith("fristen (december 2022) er nået, og seneste værdi 300 fuldtidspersoner (december 2022)")
 
 
 def test_projection_reasons_name_the_method_and_the_verdict() -> None:
-    r = _run(_goal(**ABS_288), _months("2021M09", [330, 320, 310, 300]))
+    r = _run(_goal(**ABS_288_M), _months("2021M09", [330, 320, 310, 300]))
     assert "180 fuldtidspersoner, som opfylder målet ≤ 288 fuldtidspersoner" in say.reason(r)
     assert "mindste kvadraters metode over de seneste 4 månedlige værdier" in say.reason(r)
-    r = _run(_goal(**ABS_288), _months("2021M09", [290, 292, 295, 300]))
+    r = _run(_goal(**ABS_288_M), _months("2021M09", [290, 292, 295, 300]))
     assert "ikke opfylder målet" in say.reason(r)
 
 
@@ -46,8 +46,11 @@ def test_missing_data_reasons_and_the_extract() -> None:
     g = _goal(baseline={"period": "2019M12"}, target={"type": "relative", "change_pct": -10, "deadline": "2022M12"})
     r = _run(g, _months("2022M01", [960, 955, 950]))
     assert say.reason(r).startswith("mangler niveauet i december 2019, som målet regnes fra")
+    r = _run(_goal(**ABS_288_M), _months("2022M01", [300, 295]))
+    assert say.reason(r) == "for få månedlige værdier til en fremskrivning (2 af mindst 13 i træk, så sæsonen kan fjernes)"
+    # A target for the whole year 2022 with two months of it: the year's figure cannot be judged yet.
     r = _run(_goal(**ABS_288), _months("2022M01", [300, 295]))
-    assert say.reason(r) == "for få månedlige værdier til en fremskrivning (2 af mindst 3)"
+    assert say.reason(r).startswith("målet gælder et helt år, og data efter 2019 har kun tal for 2 af periodens 12")
     assert say.missing_hint(_run(_goal(**ABS_288), _months("2022M01", [295, 290, 288]))) is None
 
 

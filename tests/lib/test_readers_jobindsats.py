@@ -168,6 +168,6 @@ def test_unknown_table_and_no_benefit_are_refused() -> None:
     r = jobindsats.read_csv(_csv(ROWS[:1], title="Y99A99: noget andet"), "y99.csv")
     assert [p.message() for p in r.problems] == [
         "y99.csv: 'Y99A99' er ikke en jobindsats-tabel, beskdash kender — kendte tabeller: PTVA02, Y01A02, Y04A02, "
-        "Y07A02, Y08A02, Y09A02, Y10A02, Y11A02, Y12A02, Y30R21, Y35A02, Y36A02, Y38A02"]
+        "Y07A02, Y08A02, Y09A02, Y10A02, Y11A02, Y12A02, Y30R21, Y35A02, Y36A02, Y38A02, Y60A02"]
     r = jobindsats.read_csv(_csv(ROWS[:1], title=""), "ingen.csv")
     assert r.problems[0].why.startswith("kan ikke se, hvilken ydelse tallene gælder")
