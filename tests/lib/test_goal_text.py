@@ -9,7 +9,8 @@ def test_met_and_deadline_passed_reasons() -> None:
     r = _run(_goal(**ABS_288_M), _months("2022M01", [295, 290, 288]))
     assert say.reason(r) == "seneste værdi 288 fuldtidspersoner (marts 2022) opfylder målet ≤ 288 fuldtidspersoner"
     r = _run(_goal(**ABS_288_M), _months("2022M10", [310, 305, 300]))
-    assert say.reason(r).startswith("fristen (december 2022) er nået, og seneste værdi 300 fuldtidspersoner (december 2022)")
+    assert say.reason(r).startswith("fristen (december 2022) er nået, og seneste værdi 300 fuldtidspersoner "
+                                    "(december 2022)")
 
 
 def test_projection_reasons_name_the_method_and_the_verdict() -> None:
@@ -47,7 +48,8 @@ def test_missing_data_reasons_and_the_extract() -> None:
     r = _run(g, _months("2022M01", [960, 955, 950]))
     assert say.reason(r).startswith("mangler niveauet i december 2019, som målet regnes fra")
     r = _run(_goal(**ABS_288_M), _months("2022M01", [300, 295]))
-    assert say.reason(r) == "for få månedlige værdier til en fremskrivning (2 af mindst 13 i træk, så sæsonen kan fjernes)"
+    assert say.reason(r) == ("for få månedlige værdier til en fremskrivning (2 af mindst 13 i træk, "
+                             "så sæsonen kan fjernes)")
     # A target for the whole year 2022 with two months of it: the year's figure cannot be judged yet.
     r = _run(_goal(**ABS_288), _months("2022M01", [300, 295]))
     assert say.reason(r).startswith("målet gælder et helt år, og data efter 2019 har kun tal for 2 af periodens 12")
