@@ -22,15 +22,16 @@ def cmd_compare(args: argparse.Namespace) -> None:
         for p in (args.period_from, args.period_to, args.index):
             if p:
                 periods.parse_period(p)
-        groups = [compare.resolve_group(g, areas) for g in args.group or []]
-        with open_store(args, read_only=True) as store:
+        with open_store(args, read_only=True) as store:  # groups by the store's plans (an analyst's too)
+            groups = [compare.resolve_group(g, areas, store) for g in args.group or []]
+            known = {p.key for p in compare.peer_groups(store)} | {a.key for a in compare.aggregates()}
             comp = compare.series(store, areas, benefits[0] if len(benefits) == 1 else benefits, args.measure,
                                   args.period_from, args.period_to, scale=scale, view=view, base=args.index,
                                   groups=groups, source=args.source)
     except (compare.CompareError, periods.PeriodError) as e:
         raise CliError(str(e)) from None
     for g in groups:
-        if g.key not in {p.key for p in compare.peer_groups()} | {a.key for a in compare.aggregates()}:
+        if g.key not in known:
             print(f"Gruppen '{g.label}' er {fmt.join_da(g.members)} lagt sammen.", file=sys.stderr)
     if comp.denominator:
         print(comp.denominator, file=sys.stderr)

@@ -6,7 +6,9 @@ left out, and a file without a header row is read in the template's column order
 value, an assessment nor a note are skipped: a template comes back with the rows not yet known empty.
 
 Every row is checked against the plans (the goal must take an own figure or an assessment for that
-period, `template.goal_periods`), and every problem names file, row and column. The frame is keyed on
+period, `template.goal_periods`; a figure, unlike an assessment, not for a period that has not begun,
+`validate.future_period`), and every problem names file, row and column. A workbook goes through
+`xlsx.check` and `xlsx.sheets`, the guarded path of every spreadsheet reader. The frame is keyed on
 (plan, goal_id, period), not on a plan version, so entered figures survive a new version of the plan.
 """
 
@@ -15,16 +17,17 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from beskdash import numbers, periods, template
 from beskdash.plans import Plan
-from beskdash.readers import delimited
+from beskdash.readers import delimited, xlsx
 from beskdash.readers.base import Reader, ReadResult, Upload, empty, register
 from beskdash.store import SourceMeta
-from beskdash.validate import Problem
+from beskdash.validate import Problem, future_period
 
 FORMAT = "egne-tal"
 FORMAT_XLSX = "egne-tal-xlsx"
@@ -124,29 +127,30 @@ def read_csv(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -
 
 
 def read_xlsx(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -> OwnFigures:
-    from openpyxl import load_workbook
+    """The template's sheet, through the guarded workbook path every spreadsheet reader shares:
+    `xlsx.check` (zip directory: unpacked size, ratio, rows, encryption) first, then streamed rows."""
+    def fail(why: str, line: int | None = None) -> OwnFigures:
+        return OwnFigures(_empty(), [Problem(file_name, line, None, None, why)], FORMAT_XLSX)
 
+    refused = xlsx.check(raw)
+    if refused:
+        return fail(refused)
+    cells: list[tuple[int, dict[str, object]]] = []
     try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        with closing(xlsx.sheets(raw)) as books:  # closing: the workbook is closed however we leave
+            sheet = next((rows for title, rows in books if title == template.SHEET), None)
+            if sheet is None:
+                return fail(f"har intet ark '{template.SHEET}' — brug skabelonen fra python -m beskdash template")
+            head = next(sheet, None)
+            if head is None or not is_header([str(c or "") for c in head]):
+                return fail(f"arket '{template.SHEET}' skal have overskriften {' | '.join(template.COLUMNS)}", 1)
+            header = _norm([str(c or "") for c in head])
+            for i, rec in enumerate(sheet, start=2):
+                if all(c is None or str(c).strip() == "" for c in rec):
+                    continue
+                cells.append((i, {h: v for h, v in zip(header, rec) if h}))
     except Exception as e:  # openpyxl raises many types for a damaged file
-        return OwnFigures(_empty(), [Problem(file_name, None, None, None,
-                                             f"kan ikke læses som Excel-fil ({type(e).__name__})")], FORMAT_XLSX)
-    if template.SHEET not in wb.sheetnames:
-        return OwnFigures(_empty(), [Problem(file_name, None, None, None,
-                                             f"har intet ark '{template.SHEET}' — brug skabelonen fra "
-                                             "python -m beskdash template")], FORMAT_XLSX)
-    rows = list(wb[template.SHEET].iter_rows(values_only=True))
-    wb.close()
-    if not rows or not is_header([str(c or "") for c in rows[0]]):
-        return OwnFigures(_empty(), [Problem(file_name, 1, None, None,
-                                             f"arket '{template.SHEET}' skal have overskriften "
-                                             f"{' | '.join(template.COLUMNS)}")], FORMAT_XLSX)
-    header = _norm([str(c or "") for c in rows[0]])
-    cells = []
-    for i, rec in enumerate(rows[1:], start=2):
-        if all(c is None or str(c).strip() == "" for c in rec):
-            continue
-        cells.append((i, {h: v for h, v in zip(header, rec) if h}))
+        return fail(f"kan ikke læses som Excel-fil ({type(e).__name__})")
     return _check(file_name, FORMAT_XLSX, cells, [], plans, text_numbers=False)
 
 
@@ -186,6 +190,10 @@ def _check(file_name: str, fmt: str, cells: list[tuple[int, dict[str, object]]],
             period = periods.parse_period(_text(row.get("periode")))
         except periods.PeriodError as e:
             bad(line, "periode", None, str(e))
+            continue
+        future = future_period(period) if kind == template.OWN and has_value else None
+        if future:  # validate's rule for every observed figure; an assessment is a judgement, not one
+            bad(line, "periode", period, future)
             continue
         if period not in allowed:
             bad(line, "periode", period, f"er ikke en periode, målet {goal_id} tager — brug "

@@ -12,7 +12,7 @@ import io
 import re
 import tomllib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import openpyxl
@@ -109,7 +109,7 @@ def _column_number(letters: str) -> int:
     return n
 
 
-def sheets(raw: bytes) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+def sheets(raw: bytes) -> Generator[tuple[str, Iterator[tuple[Any, ...]]], None, None]:
     """(sheet title, its rows as tuples of cell values, from row 1) for each sheet; call `check` first.
 
     Empty cells and empty strings are None, as pandas read them. Rows are cut at MAX_COLUMNS (a sheet

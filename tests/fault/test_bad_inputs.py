@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from beskdash import exports, imports
+from beskdash import exports, goals, imports, template
 from beskdash.paths import ROOT
 from beskdash.readers import delimited, xlsx
 from beskdash.store import ImportBusy, Store
@@ -90,6 +90,30 @@ def _xlsx_rows(rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
+def _own_template(sheet: bytes | None = None, extra: dict[str, bytes] | None = None,
+                  fill: list[tuple[str, str, object]] | None = None) -> bytes:
+    """The own-figures template for alleroed-2022 (what `python -m beskdash template` hands out): its sheet
+    `Egne tal` replaced by `sheet`, entries added, or rows of (goal, period, value) filled in."""
+    raw = template.workbook(goals.plans()["alleroed-2022"])
+    if fill:
+        wb = openpyxl.load_workbook(io.BytesIO(raw))
+        for goal_id, period, value in fill:
+            wb[template.SHEET].append(["alleroed-2022", goal_id, "", "", period, value])
+        buf = io.BytesIO()
+        wb.save(buf)
+        raw = buf.getvalue()
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    assert src.read("xl/worksheets/sheet1.xml").count(b"<row") > 1  # sheet1 is `Egne tal`, the first sheet
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = sheet if sheet is not None and info.filename == "xl/worksheets/sheet1.xml" else src.read(info)
+            z.writestr(info.filename, data, compresslevel=1)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data, compresslevel=1)
+    return out.getvalue()
+
+
 def _v3(period: str) -> bytes:
     return json.dumps({"table": "y01a02", "columns": ["Område", "Periode", "Antal fuldtidspersoner"],
                        "rows": [["Allerød", period, 12]]}).encode()
@@ -101,6 +125,7 @@ def _corpus_new() -> list[tuple[str, bytes, str]]:
     encrypted_ole = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le")
                      + bytes(50) + "EncryptedPackage".encode("utf-16-le") + bytes(1000))
     far = f"{TODAY.year + 44}Q1"
+    own_line = len(template.rows(goals.plans()["alleroed-2022"])) + 2  # the row appended below the template's
     return [
         # spreadsheets that cost too much before a cell is read
         ("raekker.xlsx", _with_sheet(_sheet_xml(_rows_xml(xlsx.MAX_ROWS + 10))),
@@ -150,6 +175,16 @@ def _corpus_new() -> list[tuple[str, bytes, str]]:
          "fremtid.xlsx, linje 3, kolonne Periode: '2098M06' ligger efter dags dato"),
         ("fremtid-v3.json", _v3("2097Q2"),
          "fremtid-v3.json, linje 1, kolonne Periode: '2097Q2' ligger efter dags dato"),
+        # the own-figures template: sniffed by its sheet's name, then through the same guarded workbook path
+        ("egne-tal-alleroed-2022.xlsx", _own_template(extra={"xl/media/zeros.bin": bytes(150 * 1024 * 1024)}),
+         "egne-tal-alleroed-2022.xlsx: er pakket"),
+        ("egne-tal-raekker.xlsx", _own_template(_sheet_xml(_rows_xml(xlsx.MAX_ROWS + 10))),
+         "egne-tal-raekker.xlsx: har i ark nr. 1 mere end 1.048.576 rækker"),
+        ("egne-tal-fremtid.xlsx", _own_template(fill=[("rm1-virksomhedsbesoeg", f"{TODAY.year + 1}", 120)]),
+         f"egne-tal-fremtid.xlsx, linje {own_line}, kolonne periode: '{TODAY.year + 1}' ligger efter dags dato"),
+        ("egne-tal-ukendt-maal.xlsx", _own_template(fill=[("rm9-findes-ikke", "2022", 120)]),
+         f"egne-tal-ukendt-maal.xlsx, linje {own_line}, kolonne mål: 'rm9-findes-ikke' er ikke et mål i planen "
+         "alleroed-2022"),
     ]
 
 
@@ -158,7 +193,7 @@ CORPUS = BAD_FILES + _corpus_new()
 WORKER = textwrap.dedent("""
     import hashlib, json, resource, sys, time
     from pathlib import Path
-    from beskdash import exports, imports
+    from beskdash import exports, goals, imports, template
     from beskdash.store import ImportBusy, Store
     from beskdash.validate import ValidationFailed
 
@@ -224,7 +259,7 @@ def test_bad_file_is_refused_cheaply_and_changes_nothing(outcomes: dict, name: s
 
 def test_spreadsheets_that_unpack_too_far_and_future_periods_are_refused_in_seconds(outcomes: dict) -> None:
     for name in ("raekker.xlsx", "raekke-nummer.xlsx", "udpakket.xlsx", "zipbombe.xlsx", "fremtid.csv",
-                 "fremtid.xlsx", "naeste-kvartal.csv"):
+                 "fremtid.xlsx", "naeste-kvartal.csv", "egne-tal-alleroed-2022.xlsx", "egne-tal-raekker.xlsx"):
         assert outcomes[name]["seconds"] < 5, (name, outcomes[name]["seconds"])
 
 

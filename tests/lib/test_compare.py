@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from beskdash import compare, plans, taxonomy
+from beskdash import compare, plan_versions, plans, taxonomy
 from beskdash.paths import PLANS_DIR
 from beskdash.store import Store
 from beskdash.text import compare as say
@@ -245,10 +245,42 @@ def test_a_bad_peer_group_file_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "peer_groups.yaml"
     bad.write_text("peer_groups:\n  - {key: x, da: X, focus: '999'}\n", encoding="utf-8")
     with pytest.raises(compare.CompareError, match=r"peer_groups.yaml: peer_groups\[0\]: ukendt områdekode '999'"):
-        compare.groups._load_groups(bad, PLANS_DIR)
+        compare.groups._load_groups(bad, plan_versions.shipped())
     bad.write_text("peer_groups:\n  - {key: x, da: X, plan: findes-ikke}\n", encoding="utf-8")
     with pytest.raises(compare.CompareError, match="findes-ikke"):
-        compare.groups._load_groups(bad, PLANS_DIR)
+        compare.groups._load_groups(bad, plan_versions.shipped())
+
+
+def test_a_plan_added_by_an_analyst_is_a_comparison_group(db_copy: Path, tmp_path: Path) -> None:
+    """Groups come from the one plan loader: a stored plan the peer-group file does not name is a group of
+    its own, and a new version of a named plan moves its group's benchmark."""
+    text = (PLANS_DIR / "alleroed-2022.yaml").read_text(encoding="utf-8")
+    copy = text.replace("id: alleroed-2022\n", "id: alleroed-2027\n", 1).replace(
+        'benchmark_areas: ["223", "240"]', 'benchmark_areas: ["223", "240", "190"]', 1)
+    assert copy.count("alleroed-2027") == 1 and '"190"' in copy
+    f = tmp_path / "alleroed-2027.yaml"
+    f.write_text(copy, encoding="utf-8")
+    with Store(db_copy, read_only=True) as s:
+        before = {g.key: g for g in compare.peer_groups(s)}
+    assert "alleroed-2027" not in before
+    r = run_cli("plans", "add", str(f), "--user", "anna", db=db_copy)
+    assert r.returncode == 0, r.stderr
+    with Store(db_copy, read_only=True) as s:
+        groups = {g.key: g for g in compare.peer_groups(s)}
+        links = dict(compare.benchmark_links())
+    g = groups["alleroed-2027"]
+    assert (g.plan, g.areas) == ("alleroed-2027", ("201", "223", "240", "190"))
+    assert g.label == "Allerød mod Hørsholm, Egedal og Furesø (Beskæftigelsesplan 2022)"
+    assert g.view == before["alleroed"].view  # the municipality's own group's chosen series
+    assert g.ref_quote == before["alleroed"].ref_quote
+    assert links[g.label]["gruppe"] == "alleroed-2027"  # on the start page too
+    assert {k: v for k, v in groups.items() if k != "alleroed-2027"} == before
+    # `compare --group alleroed-2027` sums the plan's benchmark areas (an unknown name would sum --areas)
+    r = run_cli("compare", "--areas", "201", "--benefit", NL, "--measure", FTP, "--group", "alleroed-2027",
+                "--format", "json", db=db_copy)
+    assert r.returncode == 0, r.stderr
+    names = {row["area_code"]: row["area_name"] for row in json.loads(r.stdout)}
+    assert names["gruppe:alleroed-2027"] == "Hørsholm, Egedal og Furesø samlet"
 
 
 @needs_dst

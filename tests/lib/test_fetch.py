@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from beskdash import exports, plans, taxonomy
+from beskdash import exports, needs, plans, taxonomy
 from beskdash.fetch import config, jobindsats, statbank
 from beskdash.fetch.http import FetchError, HttpSettings
 from beskdash.paths import DATA_DIR
@@ -48,6 +48,10 @@ def test_config_fetches_the_four_municipalities_their_benchmarks_region_and_coun
     # every benefit table the import issue names
     assert set(cfg["jobindsats"]["tables"]) >= {"y01a02", "y36a02", "y38a02", "y35a02", "y07a02", "y08a02",
                                                  "y09a02", "y10a02", "y11a02", "y12a02", "y04a02", "ptva02"}
+    # both sides of every series break are fetched: `fetch jobindsats` gets the current table after a break
+    for br in needs.series_breaks():
+        assert {t.lower() for t in (br.table_before, br.table_from) if t} <= set(cfg["jobindsats"]["tables"]), br
+    assert needs.jobindsats_table("kontanthjaelp", "2025M07").lower() in cfg["jobindsats"]["tables"]
 
 
 def test_base_urls_come_from_the_environment_before_the_config(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,9 +3,10 @@
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Markdown
 
-from beskdash import goals, plan_versions
-from tests.pages.conftest import OpenApp
+from beskdash import goals, plan_versions, template
+from tests.pages.conftest import ANALYST_SECRETS, OpenApp, button, login
 
 
 @pytest.fixture
@@ -182,3 +183,70 @@ def test_scorecard_counts_goals_by_status_and_kind_of_evidence(page: AppTest) ->
     text = _texts(at)
     assert "Grundlag: Jobcentrets vurdering" in text and "Grundlag: Egne tal" in text
     assert "skabelonen til egne tal (ark 'Egne tal'), række 3: mål rm1-virksomhedsbesoeg" in text
+
+
+# --- one own figure typed on the page (analysts) ---------------------------------------------------
+
+def _in_order(node) -> list[str]:
+    """The Markdown and caption texts under `node`, in the page's order."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node.value] if isinstance(node, Markdown) else []
+    return [t for k in sorted(children) for t in _in_order(children[k])]
+
+
+def _goal_block(at: AppTest, plan_id: str, goal_id: str) -> str:
+    """The texts of one goal's row, from its title to its link to Mål i detaljer."""
+    title = next(g.title for g in goals.plans()[plan_id].goals if g.id == goal_id)
+    texts = [t.replace("\\", "") for t in _in_order(at.main)]  # Markdown's escapes removed
+    start = texts.index(f"**{title}**")
+    end = next(i for i, t in enumerate(texts) if f"maal={goal_id}\"" in t)
+    return "\n".join(texts[start:end + 1])
+
+
+def test_analyst_types_one_value_confirms_sees_it_met_and_undoes_it_on_upload(open_app: OpenApp) -> None:
+    at = login(open_app(secrets=ANALYST_SECRETS))
+    at.switch_page("pages/maalopfoelgning.py")
+    at.query_params["plan"] = "alleroed-2022"
+    at.run()
+    assert not at.exception, at.exception
+    goal = "rm1-virksomhedsbesoeg"
+    assert "? kan ikke vurderes" in _goal_block(at, "alleroed-2022", goal)
+    row = next(s for s in at.selectbox if s.label == "Mål og periode")
+    row.set_value(next(r for r in template.rows(goals.plans()["alleroed-2022"]) if r.goal_id == goal))
+    next(t for t in at.text_input if t.label.startswith("Værdi")).input("11")
+    next(t for t in at.text_input if t.label.startswith("Note")).input("optalt i CRM")
+    button(at, "Vis ændringen").click().run()
+    assert not at.exception, at.exception
+    # the preview: what is about to change, and nothing written yet
+    assert [h.value for h in at.header if h.value == "Forhåndsvisning"] == ["Forhåndsvisning"]
+    own = next(d.value for d in at.dataframe if "Mål" in d.value.columns)
+    assert own[["Mål", "Periode", "Før", "Nu", "Note"]].values.tolist() == [[goal, "2022", "–", "11", "optalt i CRM"]]
+    assert "? kan ikke vurderes" in _goal_block(at, "alleroed-2022", goal)
+    button(at, "Gem tallet").click().run()
+    assert not at.exception, at.exception
+    block = _goal_block(at, "alleroed-2022", goal)
+    assert "✔ nået" in block, block
+    assert "Egne tal, indtastet af anna" in block
+    # undone on Upload's Importhistorik, the goal is back where it was
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception, at.exception
+    undo = next(s for s in at.selectbox if s.label == "Fortryd en import")
+    chosen = undo.value  # the newest import: the one just confirmed
+    assert "indtastet.csv (anna" in undo.format_func(chosen)
+    button(at, "Fortryd import").click().run()
+    done = [s.value for s in at.success]
+    assert any(t.startswith(f"Import {chosen} er fortrudt") for t in done), done
+    at.switch_page("pages/maalopfoelgning.py").run()
+    assert not at.exception, at.exception
+    block = _goal_block(at, "alleroed-2022", goal)
+    assert "? kan ikke vurderes" in block and "Egne tal, indtastet af" not in block
+
+
+def test_a_reader_sees_no_form_for_own_figures(page: AppTest) -> None:
+    page.query_params["plan"] = "alleroed-2022"
+    at = page.run()
+    assert not at.exception, at.exception
+    assert not [b for b in at.button if b.label in ("Vis ændringen", "Gem tallet")]
+    assert not [s for s in at.selectbox if s.label == "Mål og periode"]
+    assert not [t for t in at.text_input if t.label.startswith("Værdi")]
