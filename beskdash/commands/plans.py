@@ -36,10 +36,14 @@ def _print_table(df) -> None:
 
 
 def cmd_plans_check(args: argparse.Namespace) -> None:
+    from beskdash import plans_compare
     from beskdash.paths import PLANS_DIR
-    from beskdash.plans import check_plans
+    from beskdash.plans import check_plans, load_plans
 
-    problems = check_plans(Path(args.plans_dir) if args.plans_dir else PLANS_DIR)
+    plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
+    problems = check_plans(plans_dir)
+    if not problems:  # the Planer page's themes must name goals that exist (checked on valid plans only)
+        problems = plans_compare.check_themes(load_plans(plans_dir), plans_compare.THEMES_FILE)
     if problems:
         raise CliError("\n".join(problems))
     print("Alle planer er gyldige.")
