@@ -19,7 +19,7 @@ import streamlit as st
 
 from beskdash import auth, exports, goals, imports, markup, taxonomy
 from beskdash.paths import db_path
-from beskdash.store import Store, StoreBusy, publish
+from beskdash.store import SnapshotStore, Store, StoreBusy, publish
 from beskdash.text import goals as say_goals
 
 T = TypeVar("T")
@@ -104,7 +104,7 @@ def replica_dir() -> Path | None:
 @st.cache_resource(show_spinner=False, max_entries=3)
 def _snapshot_store(path: str, number: int, data_version: int) -> Store:
     # A few stay open: a run that started on the previous snapshot finishes on it.
-    return publish.SnapshotStore(publish.Snapshot(Path(path), number, data_version))
+    return SnapshotStore(publish.Snapshot(Path(path), number, data_version))
 
 
 def _pin() -> publish.Snapshot:
