@@ -47,14 +47,12 @@ from beskdash.needs import SeriesBreak, breaks_for
 from beskdash.plans import FocusArea, Goal, Plan, PlanError, minister_goals
 from beskdash.status import Status
 from beskdash.store import Store
+from beskdash.taxonomy import NUMERATOR_MEASURE, SHARE_DENOMINATORS
 
 TREND_POINTS = 8
 MIN_TREND_POINTS = 3
 _EPS = 1e-9
 
-# A share summed over several benefits is recomputed from its numerators and denominator.
-SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
-NUMERATOR_MEASURE = "fuldtidspersoner"
 _BY_WORD = {s.word: s for s in Status}  # an entered assessment (`på vej`) as its Status
 
 

@@ -56,6 +56,9 @@ class Benefit:
 ROLES = ("count", "share", "duration", "benchmark-count", "benchmark-share", "difference", "rank", "change")
 SHARE_ROLES = ("share", "benchmark-share")
 SIGNED_ROLES = ("difference", "change")  # may be negative
+# A share summed over several benefits is recomputed from its numerators and denominator.
+SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
+NUMERATOR_MEASURE = "fuldtidspersoner"
 
 
 @dataclass(frozen=True)
