@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from beskdash import periods
+from beskdash import fmt, periods, template
 from beskdash.readers.own_figures import SOURCE_PREFIX
 
 OWN_LABEL = "Egne tal"
@@ -79,8 +79,6 @@ def assessment(figures: pd.DataFrame, plan_id: str, goal_id: str) -> Entered | N
 
 def shown(value: float | None, assessment: str | None) -> str:
     """An own figure or an assessment as a cell: `11`, `57,5`, `på vej`, or `–` for nothing."""
-    from beskdash import fmt
-
     if assessment is not None and not pd.isna(assessment):
         return str(assessment)
     return fmt.number(value, decimals=None)
@@ -89,8 +87,6 @@ def shown(value: float | None, assessment: str | None) -> str:
 def scorecard(plan, results: list) -> pd.DataFrame:
     """Counts of the plan's goals by status (rows) and kind of evidence (columns), with totals: the top of
     Målopfølgning. `results` are the engine's GoalResults (status as its Danish word)."""
-    from beskdash import template
-
     kinds = {g.id: template.EVIDENCE_LABELS[template.evidence_kind(g)] for g in plan.goals}
     order = ["nået", "på vej", "ikke på vej", "kan ikke vurderes"]
     cols = list(template.EVIDENCE_LABELS.values())

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, overload
 import pandas as pd
 import streamlit as st
 
-from beskdash import auth, exports, goals, imports, markup, taxonomy
+from beskdash import auth, exports, goals, imports, markup, plan_versions, provenance, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import SnapshotStore, Store, StoreBusy, publish
 from beskdash.text import goals as say_goals
@@ -485,8 +485,6 @@ def _plans_store() -> Store | None:
 
 
 def _use_plans_store() -> None:
-    from beskdash import plan_versions
-
     plan_versions.use_store(_plans_store)
 
 
@@ -499,8 +497,6 @@ def source_expander(refs: Any = (), data: Any = (), label: str = "Kilde") -> Non
     """Where a figure comes from, one click away: for each plan reference (`provenance.Provenance`)
     publisher, plan, section, quote as printed, its lines in the seed file and the passage around it with
     the quote marked; for each imported source (`provenance.DataSource`) its licence and the imports."""
-    from beskdash import provenance
-
     refs = [refs] if isinstance(refs, provenance.Provenance) else list(refs)
     if not refs and not data:
         return

@@ -11,9 +11,11 @@ import json
 import sys
 from pathlib import Path
 
+from beskdash import plan_versions
 from beskdash.cli import CliError, add_db, open_store
-from beskdash.paths import db_path
-from beskdash.store import Store
+from beskdash.paths import PLANS_DIR, db_path
+from beskdash.plans import PlanError, check_plans, json_schema
+from beskdash.store import PlanVersionStale, Store
 
 
 def _username(args: argparse.Namespace) -> str:
@@ -36,9 +38,6 @@ def _print_table(df) -> None:
 
 
 def cmd_plans_check(args: argparse.Namespace) -> None:
-    from beskdash.paths import PLANS_DIR
-    from beskdash.plans import check_plans
-
     problems = check_plans(Path(args.plans_dir) if args.plans_dir else PLANS_DIR)
     if problems:
         raise CliError("\n".join(problems))
@@ -46,10 +45,6 @@ def cmd_plans_check(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_add(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-    from beskdash.plans import PlanError
-    from beskdash.store import PlanVersionStale
-
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"Filen {args.file} findes ikke.")
@@ -74,8 +69,6 @@ def cmd_plans_add(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_list(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     store = _reading(args)
     try:
         _print_table(plan_versions.listing(store))
@@ -85,8 +78,6 @@ def cmd_plans_list(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_history(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     store = _reading(args)
     try:
         _print_table(plan_versions.history(store, args.id))
@@ -96,23 +87,17 @@ def cmd_plans_history(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_undo(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     with open_store(args) as store:
         print(plan_versions.undo(store, args.id, _username(args)))
 
 
 def cmd_plans_remove(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     with open_store(args) as store:
         version = plan_versions.remove(store, args.id, _username(args))
     print(f"Planen {args.id} er fjernet (version {version}); fortryd med `plans undo {args.id}`.")
 
 
 def cmd_plans_export(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     store = _reading(args)
     try:
         sys.stdout.write(plan_versions.export_yaml(store, args.id))
@@ -122,8 +107,6 @@ def cmd_plans_export(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_schema(args: argparse.Namespace) -> None:
-    from beskdash.plans import json_schema
-
     json.dump(json_schema(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

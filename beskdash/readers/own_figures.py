@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from beskdash import numbers, periods, template
+from beskdash import numbers, periods, plan_versions, template
 from beskdash.plans import Plan
 from beskdash.readers import delimited
 from beskdash.readers.base import Reader, ReadResult, Upload, empty, register
@@ -268,9 +268,7 @@ def _number(v: object, text_numbers: bool) -> float | None:
 
 
 def _plans() -> dict[str, Plan]:
-    from beskdash import goals
-
-    return goals.plans()
+    return plan_versions.current()  # the plans as the engine reads them (goals.plans)
 
 
 # --- registration --------------------------------------------------------------------------------

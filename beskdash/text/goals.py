@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from beskdash import fmt, taxonomy, template
+from beskdash.evidence import ASSESSMENT_LABEL, OWN_LABEL, date_da
 from beskdash.fmt import join_da
 from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Projection, Reason, plans
 from beskdash.periods import end_month, kind, year
@@ -172,21 +173,13 @@ def assessment_text(r: GoalResult) -> str:
     a = r.entered[0]
     note = f": «{a.note}»" if a.note else ""
     return (f"jobcentrets egen vurdering for {fmt.period(a.period)} (ikke beregnet), indtastet af {a.username} "
-            f"{_date(a.entered_at)}{note}")
-
-
-def _date(t) -> str:
-    from beskdash.evidence import date_da
-
-    return date_da(t)
+            f"{date_da(a.entered_at)}{note}")
 
 
 def provenance_line(r: GoalResult) -> str | None:
     """`Egne tal, indtastet af anna, 12. marts 2023 (fil egne.csv)` beside an own figure or assessment."""
     if not r.entered:
         return None
-    from beskdash.evidence import ASSESSMENT_LABEL, OWN_LABEL
-
     label = ASSESSMENT_LABEL if r.reason is Reason.ASSESSED else OWN_LABEL
     shown = [e for e in r.entered if r.reason is Reason.ASSESSED or e.period in (r.latest_period, r.baseline_period)]
     return "; ".join(f"{e.provenance(label)} ({fmt.period(e.period)}; fil {e.file_name})"
@@ -553,7 +546,7 @@ def goal_summary(r: GoalResult, subject: str) -> str:
         a = r.entered[0]
         note = f" {a.note}" if a.note else ""
         return (f"Kvalitativt mål: jobcentrets egen vurdering for {fmt.period(a.period)} er «{r.status}» "
-                f"(indtastet af {a.username}, {_date(a.entered_at)}).{note}")
+                f"(indtastet af {a.username}, {date_da(a.entered_at)}).{note}")
     if r.kind == "qualitative":
         return "Kvalitativt mål: planen sætter intet tal, så målet følges op i tekst og vurderes ikke automatisk."
     goal_line = f"Målet er {_target_phrase(r)}." if r.target_type is not None else ""
