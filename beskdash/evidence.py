@@ -8,7 +8,9 @@ writes. Which goals take which kind is `template.evidence_kind`.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pandas as pd
@@ -104,9 +106,6 @@ def one_value_csv(plan_id: str, goal_id: str, period: str, value: str = "", asse
                   note: str = "") -> bytes:
     """One figure typed on a page as an own-figures CSV, so it goes through the importer's validation,
     preview, history and undo like any file (nothing is written from a widget directly)."""
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(["plan", "mål", "periode", "værdi", "vurdering", "note"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -472,8 +473,6 @@ def _offline_fetcher() -> object:
 
 def to_pdf(document: str) -> bytes:
     """The HTML document as PDF (A4, page numbers, system fonts)."""
-    import logging
-
     from weasyprint import HTML  # deferred: WeasyPrint (and pango) loads only when a PDF is made
 
     # WeasyPrint warns about CSS it ignores (e.g. screen-only rules); that is not the user's concern.

@@ -5,6 +5,7 @@ Everything is read from `data/` (taxonomy.yaml, areas/), so a new label is a dat
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -307,8 +308,6 @@ def overlaps(keys: list[str]) -> list[tuple[str, str]]:
 
 def closest_area(label: str) -> str | None:
     """A guess for a misspelt area name, for 'mente du …?' hints."""
-    import difflib
-
     names = {a.name_da: a.code for a in get().areas.values()}
     hit = difflib.get_close_matches(label.strip(), list(names), n=1, cutoff=0.6)
     if hit:

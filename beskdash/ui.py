@@ -16,6 +16,7 @@ from typing import Any, TypeVar, overload
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from beskdash import auth, exports, goals, imports, markup, plan_versions, provenance, taxonomy
 from beskdash.paths import db_path
@@ -479,8 +480,6 @@ def export_buttons(doc: Any, chart: Any, name: str, key: str, permalink: str, li
 def _plans_store() -> Store | None:
     """In a page run, the page's store (so every process sees the plans in its database); elsewhere
     (the CLI, library tests) plan_versions falls back to the store open in the process."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     return store() if get_script_run_ctx(suppress_warning=True) is not None else None
 
 

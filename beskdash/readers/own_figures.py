@@ -12,6 +12,7 @@ period, `template.goal_periods`), and every problem names file, row and column. 
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import zipfile
@@ -94,8 +95,6 @@ def read(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -> Ow
 def read_csv(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -> OwnFigures:
     text, _enc = delimited.decode(raw)
     lines = text.lstrip("\ufeff").splitlines()
-    import csv
-
     records = list(csv.reader(lines, delimiter=";"))
     while records and not any(c.strip() for c in records[-1]):
         records.pop()
@@ -124,7 +123,7 @@ def read_csv(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -
 
 
 def read_xlsx(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -> OwnFigures:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # deferred: openpyxl loads only when a workbook is read
 
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
