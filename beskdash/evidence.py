@@ -8,12 +8,14 @@ writes. Which goals take which kind is `template.evidence_kind`.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pandas as pd
 
-from beskdash import periods
+from beskdash import fmt, periods, template
 from beskdash.readers.own_figures import SOURCE_PREFIX
 
 OWN_LABEL = "Egne tal"
@@ -79,8 +81,6 @@ def assessment(figures: pd.DataFrame, plan_id: str, goal_id: str) -> Entered | N
 
 def shown(value: float | None, assessment: str | None) -> str:
     """An own figure or an assessment as a cell: `11`, `57,5`, `på vej`, or `–` for nothing."""
-    from beskdash import fmt
-
     if assessment is not None and not pd.isna(assessment):
         return str(assessment)
     return fmt.number(value, decimals=None)
@@ -89,8 +89,6 @@ def shown(value: float | None, assessment: str | None) -> str:
 def scorecard(plan, results: list) -> pd.DataFrame:
     """Counts of the plan's goals by status (rows) and kind of evidence (columns), with totals: the top of
     Målopfølgning. `results` are the engine's GoalResults (status as its Danish word)."""
-    from beskdash import template
-
     kinds = {g.id: template.EVIDENCE_LABELS[template.evidence_kind(g)] for g in plan.goals}
     order = ["nået", "på vej", "ikke på vej", "kan ikke vurderes"]
     cols = list(template.EVIDENCE_LABELS.values())
@@ -108,9 +106,6 @@ def one_value_csv(plan_id: str, goal_id: str, period: str, value: str = "", asse
                   note: str = "") -> bytes:
     """One figure typed on a page as an own-figures CSV, so it goes through the importer's validation,
     preview, history and undo like any file (nothing is written from a widget directly)."""
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(["plan", "mål", "periode", "værdi", "vurdering", "note"])

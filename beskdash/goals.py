@@ -47,14 +47,12 @@ from beskdash.needs import SeriesBreak, breaks_for
 from beskdash.plans import FocusArea, Goal, Plan, PlanError, minister_goals
 from beskdash.status import Status
 from beskdash.store import Store
+from beskdash.taxonomy import NUMERATOR_MEASURE, SHARE_DENOMINATORS
 
 TREND_POINTS = 8
 MIN_TREND_POINTS = 3
 _EPS = 1e-9
 
-# A share summed over several benefits is recomputed from its numerators and denominator.
-SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
-NUMERATOR_MEASURE = "fuldtidspersoner"
 _BY_WORD = {s.word: s for s in Status}  # an entered assessment (`på vej`) as its Status
 
 
@@ -118,7 +116,7 @@ class GoalResult:
     goal: Goal = field(repr=False, compare=False)  # the plan's goal, for wording its target and extract
     municipality: str = ""  # the plan's municipality and year (the missing extract's area and years)
     plan_year: int = 0
-    projection: Projection | None = None
+    projection: Projection | season.SeasonalProjection | None = None  # a straight line, or with the season removed
     series_kind: str | None = None
     after: str | None = None  # the period after which data count
     suppressed: int = 0  # periods after `after` without a number because the source suppresses a part
@@ -332,8 +330,9 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
     sources: list[str] = [plan_source]
 
     if kind_of_evidence == template.ASSESSMENT:
-        none = dict(baseline=None, baseline_period=None, baseline_from=None, target=None, latest=None,
-                    latest_period=None, latest_source=None, reference=None, gap=None, gap_pct=None)
+        none: dict[str, Any] = dict(baseline=None, baseline_period=None, baseline_from=None, target=None,
+                                    latest=None, latest_period=None, latest_source=None, reference=None, gap=None,
+                                    gap_pct=None)
         a = evidence.assessment(figures, plan.id, goal.id) if figures is not None else None
         if a is not None and a.assessment:
             return GoalResult(**base, **none, status=_BY_WORD[a.assessment], reason=Reason.ASSESSED,
@@ -407,7 +406,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
             last = later[later["kind"] == kind].iloc[-1]
             latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
             sources.extend(last["sources"])
-    brks = breaks_for(list(goal.indicator.series.benefits), after) if s is not None else []
+    brks = breaks_for(list(s.benefits), after) if s is not None else []
     brk = brks[-1] if brks else None
     gap = gap_pct = None
     if latest is not None and reference is not None:

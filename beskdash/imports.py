@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from beskdash import fmt, periods, taxonomy
+from beskdash import evidence, fmt, periods, taxonomy
 from beskdash.readers import registry, xlsx
 from beskdash.readers.base import Reader, ReadResult, Upload, empty
 from beskdash.store import KEY, Batch, Diff, ImportBusy, ImportResult, SourceMeta, Store, UndoError
@@ -284,8 +284,6 @@ class Preview:
 
     def goal_figure_changes(self) -> pd.DataFrame:
         """New and changed own figures and assessments, one row each (old → new), for people."""
-        from beskdash import evidence
-
         rows = [d.rows.assign(fil=f.name) for f in self.files if f.goal_figures is not None
                 for d in f.diffs.values() if len(d.rows)]
         cols = ["Fil", "Plan", "Mål", "Periode", "Før", "Nu", "Note"]

@@ -16,6 +16,7 @@ import yaml
 from beskdash import periods, taxonomy, template
 from beskdash.paths import DATA_DIR
 from beskdash.plans import Goal, Plan
+from beskdash.taxonomy import NUMERATOR_MEASURE, SHARE_DENOMINATORS
 
 JOBINDSATS, DST = "jobindsats", "dst"
 SOURCE_LABELS = {JOBINDSATS: "jobindsats.dk", DST: "Danmarks Statistik (Statistikbanken)"}
@@ -148,8 +149,6 @@ def series_needs(plan: Plan, goal: Goal, sources_in_store: dict[tuple[str, str],
     first, last = _span(plan, goal)
     wanted: list[tuple[str, str]]
     if len(s.benefits) > 1 and taxonomy.measure(s.measure).share:
-        from beskdash.goals import NUMERATOR_MEASURE, SHARE_DENOMINATORS
-
         wanted = [(b, NUMERATOR_MEASURE) for b in s.benefits] + [SHARE_DENOMINATORS[s.measure]]
     else:
         wanted = [(b, s.measure) for b in s.benefits]
@@ -190,26 +189,4 @@ def fetch_plan(needs: list[GoalNeed]) -> dict[str, dict[str, set[str]]]:
             for t in s.table.split("/"):
                 key = t.lower() if s.source == JOBINDSATS else t.upper()
                 out[s.source].setdefault(key, set()).add(s.area)
-    return out
-
-
-def missing(store, plan_id: str | None = None) -> list[GoalNeed]:
-    """Every goal that cannot be judged now, with what would fill it (plan order)."""
-    from beskdash import goals
-    from beskdash.status import Status
-    from beskdash.text import goals as say
-
-    plans = goals.plans()
-    ids = [plan_id] if plan_id else list(plans)
-    obs = store.series_sources()
-    known: dict[tuple[str, str], list[str]] = {}
-    for b, m, src in zip(obs["benefit"], obs["measure"], obs["source"]):
-        known.setdefault((b, m), []).append(src)
-    out = []
-    for pid in ids:
-        plan = plans[pid]
-        by_id = {g.id: g for g in plan.goals}
-        for r in goals.evaluate_plan(store, pid):
-            if r.status is Status.KAN_IKKE:
-                out.append(goal_need(plan, by_id[r.goal_id], str(r.status), say.reason(r), known))
     return out

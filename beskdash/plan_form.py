@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from beskdash import taxonomy
+from beskdash.plan_versions import problems_by_field
 from beskdash.plans import Plan, PlanError, minister_goals, parse_plan_text
 
 KINDS = {"target": "mål med tal eller retning", "indicator": "indikator (følges uden mål)",
@@ -178,10 +181,6 @@ def _without_none(x: Any) -> Any:
 
 def check(data: dict) -> tuple[Plan | None, dict[str, list[str]]]:
     """The plan, or the schema's and the taxonomy's messages by field path (as `plans add` reports them)."""
-    import yaml
-
-    from beskdash.plan_versions import problems_by_field
-
     name = f"{data.get('id', 'plan')}.yaml"
     try:
         return parse_plan_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), name), {}

@@ -337,8 +337,6 @@ def load_plans(plans_dir: Path = PLANS_DIR) -> dict[str, Plan]:
 def parse_plan_text(text: str, name: str) -> Plan:
     """A plan from YAML text, checked like `plans check` checks a file (schema and taxonomy keys);
     raises PlanError with every problem as `name: path: why`."""
-    from beskdash import taxonomy
-
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:

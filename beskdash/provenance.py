@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from beskdash import goals
 from beskdash.paths import DATA_DIR, ROOT
 from beskdash.plans import Plan, Ref
 from beskdash.store import Store
@@ -281,9 +282,7 @@ def _located(base: Provenance, s: Seed, loc: Location) -> Provenance:
 
 
 def _plans() -> dict[str, Plan]:
-    from beskdash import goals  # the plans as the engine reads them (cached per file change)
-
-    return goals.plans()
+    return goals.plans()  # the plans as the engine reads them (cached per file change)
 
 
 def for_goal(plan_id: str, goal_id: str, folder: Path | None = None) -> Provenance:

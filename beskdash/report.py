@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
+from beskdash.text import summaries
 
 if TYPE_CHECKING:
     from beskdash.plans import Plan
@@ -117,11 +119,11 @@ def build(store: Store, plan_id: str, period: str | None = None, today: dt.date 
     for r in results:
         detail = goals.goal_detail(store, plan_id, r.goal_id, until=period) if r.measure else goals.GoalDetail(
             r, pd.DataFrame(columns=["period", "kind", "end", "value", "sources", "suppressed", "incomplete"]))
-        subject = say.goal_subject(goal_by_id[r.goal_id])
+        subject = summaries.goal_subject(goal_by_id[r.goal_id])
         svg, alt = _goal_chart(detail)
         lines = exports.source_lines(store, list(r.sources),
                                      [p for p in (r.baseline_period, r.latest_period) if p])
-        entries[r.goal_id] = GoalEntry(r, detail, subject, say.goal_summary(r, subject), svg, alt, tuple(lines))
+        entries[r.goal_id] = GoalEntry(r, detail, subject, summaries.goal_summary(r, subject), svg, alt, tuple(lines))
     benchmark, note = _benchmark(store, plan, period)
     keys = [k for r in results for k in r.sources]
     if benchmark is not None:
@@ -316,8 +318,8 @@ def _table(df: pd.DataFrame, numeric: tuple[str, ...] = (), cls: str = "") -> st
 
 
 def summary_table(report: Report) -> pd.DataFrame:
-    """Every goal in one table: status, latest, target, gap, trend (the words of `say.summary_row`)."""
-    return pd.DataFrame([say.summary_row(r) for r in report.results])
+    """Every goal in one table: status, latest, target, gap, trend (the words of `summaries.summary_row`)."""
+    return pd.DataFrame([summaries.summary_row(r) for r in report.results])
 
 
 def _cover(report: Report) -> str:
@@ -333,7 +335,7 @@ def _cover(report: Report) -> str:
     <dt>Periode</dt><dd>{_e(report.period_text)}</dd>
     <dt>Dato</dt><dd>{_e(fmt.date_da(report.made))}</dd>
   </dl>
-  <p class="summary"><strong>{_e(say.summary(results))}</strong> {_e(say.plan_summary(plan, results))}</p>
+  <p class="summary"><strong>{_e(say.summary(results))}</strong> {_e(summaries.plan_summary(plan, results))}</p>
 </section>"""
 
 
@@ -471,8 +473,6 @@ def _offline_fetcher() -> object:
 
 def to_pdf(document: str) -> bytes:
     """The HTML document as PDF (A4, page numbers, system fonts)."""
-    import logging
-
     from weasyprint import HTML  # deferred: WeasyPrint (and pango) loads only when a PDF is made
 
     # WeasyPrint warns about CSS it ignores (e.g. screen-only rules); that is not the user's concern.

@@ -5,6 +5,7 @@ Everything is read from `data/` (taxonomy.yaml, areas/), so a new label is a dat
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ class Benefit:
 ROLES = ("count", "share", "duration", "benchmark-count", "benchmark-share", "difference", "rank", "change")
 SHARE_ROLES = ("share", "benchmark-share")
 SIGNED_ROLES = ("difference", "change")  # may be negative
+# A share summed over several benefits is recomputed from its numerators and denominator.
+SHARE_DENOMINATORS = {"pct-befolkning": ("befolkning-16-66", "personer")}
+NUMERATOR_MEASURE = "fuldtidspersoner"
 
 
 @dataclass(frozen=True)
@@ -304,8 +308,6 @@ def overlaps(keys: list[str]) -> list[tuple[str, str]]:
 
 def closest_area(label: str) -> str | None:
     """A guess for a misspelt area name, for 'mente du …?' hints."""
-    import difflib
-
     names = {a.name_da: a.code for a in get().areas.values()}
     hit = difflib.get_close_matches(label.strip(), list(names), n=1, cutoff=0.6)
     if hit:

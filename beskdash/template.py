@@ -164,6 +164,7 @@ HEADER_COMMENTS = {
 
 def workbook(plan: Plan) -> bytes:
     """The filled-in-ready template for one plan as .xlsx bytes."""
+    # deferred: openpyxl loads only when a template is made
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill

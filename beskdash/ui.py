@@ -16,10 +16,11 @@ from typing import Any, TypeVar, overload
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from beskdash import auth, exports, goals, imports, markup, taxonomy
+from beskdash import auth, exports, goals, imports, markup, plan_versions, provenance, taxonomy
 from beskdash.paths import db_path
-from beskdash.store import Store, StoreBusy, publish
+from beskdash.store import SnapshotStore, Store, StoreBusy, publish
 from beskdash.text import goals as say_goals
 
 T = TypeVar("T")
@@ -153,7 +154,7 @@ def replica_dir() -> Path | None:
 @st.cache_resource(show_spinner=False, max_entries=3)
 def _snapshot_store(path: str, number: int, data_version: int) -> Store:
     # A few stay open: a run that started on the previous snapshot finishes on it.
-    return publish.SnapshotStore(publish.Snapshot(Path(path), number, data_version))
+    return SnapshotStore(publish.Snapshot(Path(path), number, data_version))
 
 
 def _pin() -> publish.Snapshot:
@@ -538,14 +539,10 @@ def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, 
 def _plans_store() -> Store | None:
     """In a page run, the page's store (so every process sees the plans in its database); elsewhere
     (the CLI, library tests) plan_versions falls back to the store open in the process."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     return store() if get_script_run_ctx(suppress_warning=True) is not None else None
 
 
 def _use_plans_store() -> None:
-    from beskdash import plan_versions
-
     plan_versions.use_store(_plans_store)
 
 
@@ -558,8 +555,6 @@ def source_expander(refs: Any = (), data: Any = (), label: str = "Kilde") -> Non
     """Where a figure comes from, one click away: for each plan reference (`provenance.Provenance`)
     publisher, plan, section, quote as printed, its lines in the seed file and the passage around it with
     the quote marked; for each imported source (`provenance.DataSource`) its licence and the imports."""
-    from beskdash import provenance
-
     refs = [refs] if isinstance(refs, provenance.Provenance) else list(refs)
     if not refs and not data:
         return

@@ -5,6 +5,7 @@ import streamlit as st
 
 from beskdash import fetch, pages_registry, ui
 from beskdash.fetch import jobindsats, statbank
+from beskdash.fetch import plan as plan_fetch
 from beskdash.fetch.http import FetchError
 
 ui.require_analyst()
@@ -23,7 +24,7 @@ ui.show_done("hent_done")
 def _became() -> str:
     """After a plan fetch: which goals the new figures made judgeable."""
     plan_before = st.session_state.pop("hent_plan_foer", None)
-    return "\n" + fetch.became_judgeable(store, *plan_before) if plan_before else ""
+    return "\n" + plan_fetch.became_judgeable(store, *plan_before) if plan_before else ""
 
 
 cfg = fetch.config()
@@ -69,8 +70,8 @@ with st.expander("Hent præcis det, en plan mangler"):
     plan_id = ui.choose_plan(key="hent_plan")
     if st.button("Hent det, planen mangler", key="hent_plan_knap"):
         try:
-            before = fetch.statuses(store, plan_id)
-            fetched, _needs = fetch.for_plan(store, plan_id)
+            before = plan_fetch.statuses(store, plan_id)
+            fetched, _needs = plan_fetch.for_plan(store, plan_id)
         except FetchError as e:
             st.error(str(e))
             st.stop()

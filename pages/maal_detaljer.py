@@ -5,6 +5,7 @@ import streamlit as st
 from beskdash import goals, markup, provenance, ui
 from beskdash.charts import goals as goal_charts
 from beskdash.text import goals as say
+from beskdash.text import summaries
 
 st.title("Mål i detaljer")
 
@@ -20,7 +21,7 @@ detail = ui.cached(goals.goal_detail)(plan_id, goal_id, goals.plans_version())
 r = detail.result
 
 st.header(r.title)
-st.markdown(f"**{markup.escape_md(say.summary_for(plan, r))}**")
+st.markdown(f"**{markup.escape_md(summaries.summary_for(plan, r))}**")
 st.markdown(markup.status_html(r), unsafe_allow_html=True)
 st.write(say.gap_sentence(r))
 line = say.measured_line(r)

@@ -18,6 +18,7 @@ from beskdash import (
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
 from beskdash.text import goals as say
+from beskdash.text import summaries
 
 st.title("Målopfølgning")
 
@@ -42,7 +43,7 @@ st.write(say.summary(results))
 st.caption("Målene efter status og efter grundlag: en dataserie (StatBank, jobindsats.dk), kommunens egne tal "
            "eller jobcentrets egen vurdering af et kvalitativt mål.")
 ui.table(evidence.scorecard(plan, results), alt="Antal mål efter status og grundlag")
-st.markdown(markup.escape_md(say.plan_summary(plan, results)))
+st.markdown(markup.escape_md(summaries.plan_summary(plan, results)))
 if plan.benchmark_areas:
     st.write("Planen sammenligner udviklingen med "
              + " og ".join(taxonomy.area_name(a) for a in plan.benchmark_areas) + ".")

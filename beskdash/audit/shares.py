@@ -20,7 +20,7 @@ from beskdash.audit.common import (
     _subject,
 )
 from beskdash.audit.plan_figures import Figure, _Index, rows
-from beskdash.goals import SHARE_DENOMINATORS
+from beskdash.taxonomy import SHARE_DENOMINATORS
 
 
 def check_shares(fig: pd.DataFrame) -> list[Check]:

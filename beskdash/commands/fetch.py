@@ -6,9 +6,10 @@ import argparse
 import getpass
 import sys
 
-from beskdash import fetch
+from beskdash import fetch, goals
 from beskdash.cli import CliError, add_db, open_store
 from beskdash.fetch import config, jobindsats, statbank
+from beskdash.fetch import plan as plan_fetch
 from beskdash.fetch.http import FetchError, HttpSettings
 from beskdash.validate import ValidationFailed
 
@@ -64,18 +65,15 @@ def cmd_fetch_jobindsats(args: argparse.Namespace) -> None:
 
 def cmd_fetch_plan(args: argparse.Namespace) -> None:
     """Exactly the series the plan's unjudgeable goals need; afterwards, which goals became judgeable."""
-    from beskdash import fetch, goals
-    from beskdash.fetch.http import FetchError
-
     if not args.plan:
         raise CliError("Angiv hvad der skal hentes: fetch dst, fetch jobindsats eller fetch --plan ID.")
     if args.plan not in goals.plans():
         raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(goals.plans())}")
     with open_store(args, read_only=True) as store:
-        before = fetch.statuses(store, args.plan)
+        before = plan_fetch.statuses(store, args.plan)
         try:
-            fetched, found = fetch.for_plan(store, args.plan, api=args.api, settings=_settings(args),
-                                            progress=_progress)
+            fetched, found = plan_fetch.for_plan(store, args.plan, api=args.api, settings=_settings(args),
+                                                 progress=_progress)
         except FetchError as e:
             raise CliError(str(e)) from None
     for n in found:
@@ -89,7 +87,7 @@ def cmd_fetch_plan(args: argparse.Namespace) -> None:
     if args.dry_run:
         return
     with open_store(args, read_only=True) as store:
-        print(fetch.became_judgeable(store, args.plan, before))
+        print(plan_fetch.became_judgeable(store, args.plan, before))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,17 +6,16 @@ import argparse
 import json
 import sys
 
+from beskdash import followup, goals
 from beskdash.cli import CliError, add_db, open_store
 
 
 def cmd_missing(args: argparse.Namespace) -> None:
-    from beskdash import goals, needs
-
     known = list(goals.plans())
     if args.plan and args.plan not in known:
         raise CliError(f"Ukendt plan '{args.plan}'. Kendte planer: {', '.join(known)}")
     with open_store(args, read_only=True) as store:
-        found = needs.missing(store, args.plan)
+        found = followup.missing(store, args.plan)
     if args.format == "json":
         json.dump([n.as_dict() for n in found], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

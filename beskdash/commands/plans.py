@@ -11,9 +11,11 @@ import json
 import sys
 from pathlib import Path
 
+from beskdash import plan_versions, plans_compare
 from beskdash.cli import CliError, add_db, open_store
-from beskdash.paths import db_path
-from beskdash.store import Store
+from beskdash.paths import PLANS_DIR, db_path
+from beskdash.plans import PlanError, check_plans, json_schema, load_plans
+from beskdash.store import PlanVersionStale, Store
 
 
 def _username(args: argparse.Namespace) -> str:
@@ -36,10 +38,6 @@ def _print_table(df) -> None:
 
 
 def cmd_plans_check(args: argparse.Namespace) -> None:
-    from beskdash import plans_compare
-    from beskdash.paths import PLANS_DIR
-    from beskdash.plans import check_plans, load_plans
-
     plans_dir = Path(args.plans_dir) if args.plans_dir else PLANS_DIR
     problems = check_plans(plans_dir)
     if not problems:  # the Planer page's themes must name goals that exist (checked on valid plans only)
@@ -50,10 +48,6 @@ def cmd_plans_check(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_add(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-    from beskdash.plans import PlanError
-    from beskdash.store import PlanVersionStale
-
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"Filen {args.file} findes ikke.")
@@ -78,8 +72,6 @@ def cmd_plans_add(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_list(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     store = _reading(args)
     try:
         _print_table(plan_versions.listing(store))
@@ -89,8 +81,6 @@ def cmd_plans_list(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_history(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     store = _reading(args)
     try:
         _print_table(plan_versions.history(store, args.id))
@@ -100,23 +90,17 @@ def cmd_plans_history(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_undo(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     with open_store(args) as store:
         print(plan_versions.undo(store, args.id, _username(args)))
 
 
 def cmd_plans_remove(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     with open_store(args) as store:
         version = plan_versions.remove(store, args.id, _username(args))
     print(f"Planen {args.id} er fjernet (version {version}); fortryd med `plans undo {args.id}`.")
 
 
 def cmd_plans_export(args: argparse.Namespace) -> None:
-    from beskdash import plan_versions
-
     store = _reading(args)
     try:
         sys.stdout.write(plan_versions.export_yaml(store, args.id))
@@ -126,8 +110,6 @@ def cmd_plans_export(args: argparse.Namespace) -> None:
 
 
 def cmd_plans_schema(args: argparse.Namespace) -> None:
-    from beskdash.plans import json_schema
-
     json.dump(json_schema(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

@@ -21,14 +21,13 @@ from pathlib import Path
 
 from beskdash.cli import CliError
 from beskdash.paths import ROOT
+from beskdash.store import publish
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
     # deferred: the other commands start without loading streamlit
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
-
-    from beskdash.store import publish
 
     if args.replica:
         d = Path(args.replica)

@@ -14,6 +14,7 @@ period, `template.goal_periods`; a figure, unlike an assessment, not for a perio
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import zipfile
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from beskdash import numbers, periods, template
+from beskdash import numbers, periods, plan_versions, template
 from beskdash.plans import Plan
 from beskdash.readers import delimited, xlsx
 from beskdash.readers.base import Reader, ReadResult, Upload, empty, register
@@ -97,8 +98,6 @@ def read(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -> Ow
 def read_csv(raw: bytes, file_name: str, plans: dict[str, Plan] | None = None) -> OwnFigures:
     text, _enc = delimited.decode(raw)
     lines = text.lstrip("\ufeff").splitlines()
-    import csv
-
     records = list(csv.reader(lines, delimiter=";"))
     while records and not any(c.strip() for c in records[-1]):
         records.pop()
@@ -276,9 +275,7 @@ def _number(v: object, text_numbers: bool) -> float | None:
 
 
 def _plans() -> dict[str, Plan]:
-    from beskdash import goals
-
-    return goals.plans()
+    return plan_versions.current()  # the plans as the engine reads them (goals.plans)
 
 
 # --- registration --------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""The only owner of the DuckDB file: schema, connection, every write, and the read queries.
+"""The store's handle on the DuckDB file: connection, transactions, the import lock, and the writes of
+observations (apply, undo) and the snapshot. Own figures and plan versions are written by the mixins in
+`own_figures` and `plan_versions`, reads by `reads`; the tables are `schema`.
 
 DuckDB allows one writing process per file and a connection is not thread-safe, so a
 process holds one connection (`Store`) and every call works on its own cursor. Writes run
@@ -10,15 +12,12 @@ from __future__ import annotations
 
 import fcntl
 import os
-import signal
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -26,156 +25,24 @@ import pandas as pd
 import pyarrow as pa
 
 from beskdash import periods, taxonomy
+from beskdash.store.own_figures import OwnFigureWrites, undo_goal_figures
+from beskdash.store.plan_versions import PlanVersionWrites
+from beskdash.store.publish import Snapshot, publish_after_commit
 from beskdash.store.reads import Reads
-
-KEY = ["area_code", "benefit", "measure", "period", "source"]
-TIDY = [*KEY, "value", "ref", "note"]
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS areas (
-    code VARCHAR PRIMARY KEY, name_da VARCHAR NOT NULL, name_en VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL, landsdel VARCHAR, region VARCHAR);
-CREATE TABLE IF NOT EXISTS benefits (
-    key VARCHAR PRIMARY KEY, label_da VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
-    grp VARCHAR NOT NULL, total_of VARCHAR[], part_of VARCHAR);
-CREATE TABLE IF NOT EXISTS measures (
-    key VARCHAR PRIMARY KEY, label_da VARCHAR NOT NULL, label_en VARCHAR NOT NULL,
-    unit_da VARCHAR NOT NULL, share BOOLEAN NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
-    key VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, publisher VARCHAR, licence VARCHAR,
-    origin VARCHAR, kind VARCHAR NOT NULL);
-CREATE SEQUENCE IF NOT EXISTS import_ids START 1;
-CREATE TABLE IF NOT EXISTS imports (
-    id INTEGER PRIMARY KEY, imported_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL,
-    file_name VARCHAR NOT NULL, sha256 VARCHAR, format VARCHAR NOT NULL, source VARCHAR NOT NULL,
-    n_new INTEGER NOT NULL, n_changed INTEGER NOT NULL, n_unchanged INTEGER NOT NULL,
-    n_removed INTEGER NOT NULL DEFAULT 0, undone_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS observations (
-    area_code VARCHAR NOT NULL, benefit VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-    period VARCHAR NOT NULL, source VARCHAR NOT NULL, value DOUBLE,
-    period_kind VARCHAR NOT NULL, period_end INTEGER NOT NULL,
-    ref VARCHAR, note VARCHAR, import_id INTEGER NOT NULL,
-    PRIMARY KEY (area_code, benefit, measure, period, source));
-CREATE TABLE IF NOT EXISTS import_changes (
-    import_id INTEGER NOT NULL, area_code VARCHAR NOT NULL, benefit VARCHAR NOT NULL,
-    measure VARCHAR NOT NULL, period VARCHAR NOT NULL, source VARCHAR NOT NULL,
-    change VARCHAR NOT NULL, old_value DOUBLE, old_ref VARCHAR, old_note VARCHAR,
-    old_import_id INTEGER, new_value DOUBLE);
-CREATE TABLE IF NOT EXISTS published_changes (
-    plan VARCHAR NOT NULL, area_code VARCHAR NOT NULL, benefit VARCHAR NOT NULL,
-    measure VARCHAR NOT NULL, period VARCHAR NOT NULL, base_period VARCHAR NOT NULL,
-    value DOUBLE NOT NULL, printed VARCHAR NOT NULL, seed_file VARCHAR NOT NULL,
-    seed_section VARCHAR NOT NULL, note VARCHAR);
--- The audit log: who did what, when (logins, failed logins, imports, undos, own figures, plan versions).
--- Written in the same transaction as the change it records, so the log never claims what did not happen.
-CREATE SEQUENCE IF NOT EXISTS event_ids START 1;
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'), happened_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL,
-    action VARCHAR NOT NULL, detail VARCHAR NOT NULL DEFAULT '', import_id INTEGER);
-"""
-
-# --- own figures: schema -------------------------------------------------------------------------
-# The municipality's own figures and the jobcenter's assessments, one row per (plan, goal, period):
-# keyed on the plan id, not a plan version, so what was entered survives a new version of the plan.
-# Provenance (who, when, which file, sha256) is the row's import in `imports`; `goal_figure_changes`
-# holds what each import replaced, so undo restores it exactly, as for observations.
-OWN_FIGURES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS goal_figures (
-    plan VARCHAR NOT NULL, goal_id VARCHAR NOT NULL, period VARCHAR NOT NULL,
-    value DOUBLE, assessment VARCHAR, note VARCHAR, import_id INTEGER NOT NULL,
-    PRIMARY KEY (plan, goal_id, period));
-CREATE TABLE IF NOT EXISTS goal_figure_changes (
-    import_id INTEGER NOT NULL, plan VARCHAR NOT NULL, goal_id VARCHAR NOT NULL, period VARCHAR NOT NULL,
-    change VARCHAR NOT NULL, old_value DOUBLE, old_assessment VARCHAR, old_note VARCHAR,
-    old_import_id INTEGER, new_value DOUBLE, new_assessment VARCHAR, new_note VARCHAR);
-"""
-GOAL_FIGURE_KEY = ["plan", "goal_id", "period"]
-GOAL_FIGURE_COLUMNS = [*GOAL_FIGURE_KEY, "value", "assessment", "note"]
-
-
-# Test-only crash hook (tests/fault): with BESKDASH_FAULT=kill-<point> the process kills itself with
-# SIGKILL at that point of a write, as kill -9 or a power cut would. Points: after-observations (a
-# file's rows and history are written, the transaction is open), before-commit, after-commit.
-FAULT_ENV = "BESKDASH_FAULT"
-
-
-def _fault(point: str) -> None:
-    if os.environ.get(FAULT_ENV) == f"kill-{point}":
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-class StoreBusy(RuntimeError):
-    """Another process holds the database file; the message is Danish."""
-
-
-class ReadOnlyStore(RuntimeError):
-    """A write on a read-only store (a replica's snapshot, or a CLI read); the message is Danish."""
-
-
-READ_ONLY_MESSAGE = ("Databasen er åbnet skrivebeskyttet (fx en læsekopi på en replika), så intet kan ændres her. "
-                     "Importer, fortryd og ret tal i analytikernes udgave af dashboardet.")
-
-
-class ImportBusy(StoreBusy):
-    """Another import (or undo) is being written; the message is Danish. Raised at once, never waited for."""
-
-
-IMPORT_BUSY = ("En anden import er i gang og skrives til databasen lige nu. Vent, til den er færdig, og se "
-               "forhåndsvisningen igen, før du bekræfter.")
-
-
-class UndoError(RuntimeError):
-    """An import that cannot be undone (already undone, or changed since); Danish message."""
-
-
-@dataclass(frozen=True)
-class SourceMeta:
-    key: str
-    title: str
-    publisher: str | None = None
-    licence: str | None = None
-    origin: str | None = None
-    kind: str = "import"  # "shipped" (rebuilt by `build`) or "import"
-
-
-@dataclass(frozen=True)
-class Diff:
-    new: int
-    changed: int
-    unchanged: int
-    removed: int
-    _rows: pd.DataFrame | pa.Table = field(repr=False)  # Arrow until asked for: a big import never needs it
-
-    @property
-    def rows(self) -> pd.DataFrame:
-        """The new, changed and removed rows: key, old_value, new_value, change."""
-        if isinstance(self._rows, pa.Table):
-            object.__setattr__(self, "_rows", self._rows.to_pandas())
-        return self._rows
-
-    @property
-    def is_noop(self) -> bool:
-        return self.new == 0 and self.changed == 0 and self.removed == 0
-
-
-@dataclass(frozen=True)
-class Batch:
-    """One file's rows to write, with what the import history records of it."""
-
-    frame: pd.DataFrame
-    source: SourceMeta
-    file_name: str
-    sha256: str | None
-    fmt: str
-    replace_source: bool = False
-    published_changes: pd.DataFrame | None = None
-    own_figures: bool = False  # `frame` holds goal figures (GOAL_FIGURE_COLUMNS), not observations
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    import_id: int | None  # None when nothing changed (nothing is recorded)
-    diff: Diff
+from beskdash.store.records import (
+    IMPORT_BUSY,
+    READ_ONLY_MESSAGE,
+    Batch,
+    Diff,
+    ImportBusy,
+    ImportResult,
+    ReadOnlyStore,
+    SourceMeta,
+    StoreBusy,
+    UndoError,
+)
+from beskdash.store.schema import OWN_FIGURES_SCHEMA, PLAN_VERSIONS_SCHEMA, SCHEMA, TIDY
+from beskdash.store.statements import event, fault, scalar, sql_text, text_array
 
 
 def _busy_message(path: Path, err: Exception) -> str:
@@ -185,7 +52,7 @@ def _busy_message(path: Path, err: Exception) -> str:
     )
 
 
-class Store(Reads):
+class Store(Reads, OwnFigureWrites, PlanVersionWrites):
     """One process's handle on one DuckDB file."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
@@ -243,8 +110,6 @@ class Store(Reads):
         # Committed: replicas get it as a new snapshot (only when BESKDASH_PUBLISH_DIR is set). Outside
         # the write lock, which the snapshot takes itself.
         if publish:
-            from beskdash.store.publish import publish_after_commit
-
             publish_after_commit(self)
 
     @contextmanager
@@ -282,7 +147,7 @@ class Store(Reads):
         if self.read_only:
             return
         with self.transaction(publish=False) as cur:  # a login changes no figures: no new snapshot
-            _event(cur, username, action, detail)
+            event(cur, username, action, detail)
 
     def _sync_taxonomy(self) -> None:
         """Areas, benefits and measures tables mirror data/ (small; replaced each open)."""
@@ -379,12 +244,12 @@ class Store(Reads):
             results = [self._apply(cur, b, username) for b in batches]
             for b, r in zip(batches, results):
                 if r.import_id is not None:
-                    _event(cur, username, "import", f"{b.file_name}: {r.diff.new} nye, {r.diff.changed} ændrede, "
+                    event(cur, username, "import", f"{b.file_name}: {r.diff.new} nye, {r.diff.changed} ændrede, "
                            f"{r.diff.removed} fjernede", r.import_id)
             if _fail_after_observations:  # fault-injection hook for the tests
                 raise RuntimeError("simuleret fejl efter observationerne, før importhistorikken er færdig")
-            _fault("before-commit")
-        _fault("after-commit")
+            fault("before-commit")
+        fault("after-commit")
         return results
 
     def _apply(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
@@ -411,7 +276,7 @@ class Store(Reads):
         if diff.is_noop:
             cur.execute("DROP TABLE IF EXISTS _chg")
             return ImportResult(None, diff)
-        import_id = _scalar(cur, "SELECT nextval('import_ids')")
+        import_id = scalar(cur, "SELECT nextval('import_ids')")
         cur.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, source.key,
@@ -456,7 +321,7 @@ class Store(Reads):
             """,
             [import_id],
         )
-        _fault("after-observations")
+        fault("after-observations")
         cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
@@ -470,7 +335,7 @@ class Store(Reads):
                 raise UndoError(f"Import {import_id} er allerede fortrudt.")
             # Keys this import wrote that a later import (not undone) has since changed: the recorded
             # ones by their owner now, the new ones (not recorded) by the later import's own record.
-            later = _scalar(
+            later = scalar(
                 cur,
                 """
                 SELECT (SELECT count(*) FROM import_changes c JOIN observations o
@@ -514,109 +379,12 @@ class Store(Reads):
             )
             _fix_period_columns(cur)
             # Restored: the recorded keys and the new ones (databases from before kept those as 'new' records).
-            n = _scalar(cur, "SELECT (SELECT count(*) FROM import_changes WHERE import_id = $1 AND change <> 'new') "
+            n = scalar(cur, "SELECT (SELECT count(*) FROM import_changes WHERE import_id = $1 AND change <> 'new') "
                         "+ (SELECT n_new FROM imports WHERE id = $1)", [import_id])
-            n += _undo_goal_figures(cur, import_id)
+            n += undo_goal_figures(cur, import_id)
             cur.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [datetime.now(), import_id])
-            _event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
+            event(cur, username, "undo", f"import {import_id}: {n} tal gendannet", import_id)
             return int(n)
-
-    # --- plan versions (analysts' plans; beskdash.plan_versions holds the rules) ------------
-
-    def add_plan_version(self, plan_id: str, yaml_text: str | None, *, username: str, summary: str,
-                         expected_current: int | None) -> int:
-        """Store a new version of `plan_id` (`yaml_text` None: the plan is removed); returns its number.
-
-        `expected_current` is the version number the analyst's preview was made against (0: none stored
-        yet); when another version was saved or undone since, nothing is written (PlanVersionStale).
-        """
-        with self.transaction() as cur:
-            current = _current_plan_version(cur, plan_id)
-            if expected_current is not None and current != expected_current:
-                raise PlanVersionStale(
-                    f"Planen {plan_id} er ændret af en anden, siden forhåndsvisningen blev lavet. Intet er gemt; "
-                    "se den nye version og prøv igen."
-                )
-            row = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM plan_versions WHERE plan_id = ?",
-                              [plan_id]).fetchone()
-            version = int(row[0]) if row else 1
-            cur.execute(
-                "INSERT INTO plan_versions VALUES (nextval('plan_version_ids'), ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                [plan_id, version, datetime.now(), username, summary, yaml_text],
-            )
-            _event(cur, username, "plan", f"{plan_id} version {version}: "
-                   + (summary if yaml_text is not None else "planen er fjernet"))
-            return int(version)
-
-    def undo_plan_version(self, plan_id: str, *, username: str) -> int:
-        """Mark the current stored version of `plan_id` undone (its row stays in the history);
-        returns the version number undone."""
-        with self.transaction() as cur:
-            current = _current_plan_version(cur, plan_id)
-            if not current:
-                raise UndoError(f"Planen {plan_id} har ingen gemt version at fortryde.")
-            cur.execute("UPDATE plan_versions SET undone_at = ?, undone_by = ? WHERE plan_id = ? AND version = ?",
-                        [datetime.now(), username, plan_id, current])
-            _event(cur, username, "plan", f"{plan_id} version {current} er fortrudt")
-            return current
-
-    # --- own figures: writes ----------------------------------------------------------------
-
-    def diff_goal_figures(self, frame: pd.DataFrame) -> Diff:
-        """What writing these goal figures would do, without writing (rows: key, old and new value,
-        assessment and note, change)."""
-        cur = self.cursor()
-        try:
-            return _diff_goal_figures(cur, frame)
-        finally:
-            cur.execute("DROP TABLE IF EXISTS _gchg")
-            cur.close()
-
-    def apply_goal_figures(self, frame: pd.DataFrame, plan: str, *, username: str, file_name: str,
-                           sha256: str | None, fmt: str) -> ImportResult:
-        """One plan's goal figures as one recorded import, in one transaction."""
-        meta = SourceMeta(f"egne:{plan}", f"Egne tal og vurderinger ({plan})")
-        batch = Batch(frame, meta, file_name, sha256, fmt, own_figures=True)
-        return self.apply_batches([batch], username=username)[0]
-
-    def _apply_goal_figures(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
-        diff = _diff_goal_figures(cur, b.frame)
-        if diff.is_noop:
-            cur.execute("DROP TABLE IF EXISTS _gchg")
-            return ImportResult(None, diff)
-        import_id = cur.execute("SELECT nextval('import_ids')").fetchone()[0]
-        cur.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)",
-            [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, b.source.key,
-             diff.new, diff.changed, diff.unchanged],
-        )
-        cur.execute(
-            """
-            INSERT INTO goal_figure_changes
-            SELECT ?, plan, goal_id, period, change, old_value, old_assessment, old_note, old_import_id,
-                   new_value, new_assessment, new_note FROM _gchg
-            """,
-            [import_id],
-        )
-        cur.execute(
-            """
-            INSERT INTO goal_figures
-            SELECT plan, goal_id, period, new_value, new_assessment, new_note, ? FROM _gchg WHERE change = 'new'
-            """,
-            [import_id],
-        )
-        cur.execute(
-            """
-            UPDATE goal_figures g SET value = c.new_value, assessment = c.new_assessment, note = c.new_note,
-                   import_id = ?
-            FROM _gchg c
-            WHERE c.change = 'changed' AND g.plan = c.plan AND g.goal_id = c.goal_id AND g.period = c.period
-            """,
-            [import_id],
-        )
-        _fault("after-observations")
-        cur.execute("DROP TABLE IF EXISTS _gchg")
-        return ImportResult(import_id, diff)
 
     def snapshot(self, path: str | Path) -> Path:
         """A consistent copy of the whole database as a new file, taken while this process goes on serving.
@@ -635,8 +403,8 @@ class Store(Reads):
         with self._write_lock:  # one snapshot at a time; an import waits the few seconds it takes
             cur = self.cursor()
             try:
-                src = _scalar(cur, "SELECT current_database()")
-                cur.execute(f"ATTACH '{_sql_text(tmp)}' AS _snapshot (READ_WRITE)")
+                src = scalar(cur, "SELECT current_database()")
+                cur.execute(f"ATTACH '{sql_text(tmp)}' AS _snapshot (READ_WRITE)")
                 try:
                     cur.execute(f'COPY FROM DATABASE "{src}" TO _snapshot')
                 finally:
@@ -645,29 +413,6 @@ class Store(Reads):
                 cur.close()
         os.replace(tmp, dst)
         return dst
-
-
-# --- plan versions ------------------------------------------------------------------------
-# Analysts' plans, one row a saved version: who, when, what changed, the whole YAML (NULL: the plan
-# was removed). Undo marks a row undone and keeps it, so the history shows every step. `build` never
-# touches this table.
-PLAN_VERSIONS_SCHEMA = """
-CREATE SEQUENCE IF NOT EXISTS plan_version_ids START 1;
-CREATE TABLE IF NOT EXISTS plan_versions (
-    id INTEGER PRIMARY KEY, plan_id VARCHAR NOT NULL, version INTEGER NOT NULL,
-    saved_at TIMESTAMP NOT NULL, username VARCHAR NOT NULL, summary VARCHAR NOT NULL, yaml VARCHAR,
-    undone_at TIMESTAMP, undone_by VARCHAR, UNIQUE (plan_id, version));
-"""
-
-
-class PlanVersionStale(RuntimeError):
-    """The plan changed between preview and save; Danish message."""
-
-
-def _current_plan_version(cur: duckdb.DuckDBPyConnection, plan_id: str) -> int:
-    row = cur.execute("SELECT max(version) FROM plan_versions WHERE plan_id = ? AND undone_at IS NULL",
-                      [plan_id]).fetchone()
-    return int(row[0] or 0) if row else 0
 
 
 # The stores open in this process, oldest first: the goal engine loads analysts' plans from the
@@ -689,11 +434,6 @@ def _lock_file(path: Path) -> int:
         raise ImportBusy(IMPORT_BUSY) from None
     return fd
 
-def _event(cur: duckdb.DuckDBPyConnection, username: str, action: str, detail: str = "",
-           import_id: int | None = None) -> None:
-    cur.execute("INSERT INTO events (happened_at, username, action, detail, import_id) VALUES (?, ?, ?, ?, ?)",
-                [datetime.now(), username, action, detail, import_id])
-
 
 def _prepare(frame: pd.DataFrame) -> pa.Table:
     """Tidy frame → an Arrow table of the store's columns (period kind and sort key derived once).
@@ -703,7 +443,7 @@ def _prepare(frame: pd.DataFrame) -> pa.Table:
     n = len(frame)
     cols: dict[str, pa.Array] = {}
     for col in ("area_code", "benefit", "measure", "period", "source", "ref", "note"):
-        cols[col] = _text_array(frame[col]) if col in frame else pa.nulls(n, pa.string())
+        cols[col] = text_array(frame[col]) if col in frame else pa.nulls(n, pa.string())
     value = pd.to_numeric(frame["value"]).astype("float64").to_numpy()
     cols["value"] = pa.array(value, type=pa.float64(), from_pandas=True)  # NaN → NULL
     codes, uniq = pd.factorize(frame["period"])
@@ -712,26 +452,6 @@ def _prepare(frame: pd.DataFrame) -> pa.Table:
     cols["period_kind"] = pa.array(kinds[codes], type=pa.string())
     cols["period_end"] = pa.array(ends[codes], type=pa.int32())
     return pa.table({c: cols[c] for c in [*TIDY, "period_kind", "period_end"]})
-
-
-def _text_array(s: pd.Series) -> pa.Array:
-    try:
-        return pa.array(s, type=pa.string(), from_pandas=True)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects (e.g. an int code): as text, NULLs kept
-        return pa.array([None if pd.isna(v) else str(v) for v in s], type=pa.string())
-
-
-def _scalar(cur: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
-    """The one value of a statement that always yields one row (count, nextval, current_database)."""
-    row = cur.execute(sql, params or []).fetchone()
-    if row is None:  # cannot happen for these statements; a clear error instead of "None is not subscriptable"
-        raise RuntimeError(f"ingen række fra: {sql}")
-    return row[0]
-
-
-def _sql_text(p: Path) -> str:
-    """A path as the body of an SQL string literal (ATTACH takes no parameters)."""
-    return str(p).replace("'", "''")
 
 
 def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:
@@ -744,73 +464,16 @@ def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-# --- own figures: helpers ------------------------------------------------------------------------
+class SnapshotStore(Store):
+    """A read-only store on one published snapshot (`publish`); its version is read once (a snapshot never
+    changes)."""
 
-def _diff_goal_figures(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> Diff:
-    """Stage the goal figures that would change in the cursor's temp table `_gchg`, and count them."""
-    incoming = pa.table({
-        "plan": _text_array(frame["plan"]), "goal_id": _text_array(frame["goal_id"]),
-        "period": _text_array(frame["period"]),
-        "value": pa.array(pd.to_numeric(frame["value"]).astype("float64").to_numpy(), type=pa.float64(),
-                          from_pandas=True),
-        "assessment": _text_array(frame["assessment"]), "note": _text_array(frame["note"]),
-    })
-    cur.register("_gin", incoming)
-    try:
-        cur.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE _gchg AS
-            SELECT * FROM (
-                SELECT i.plan, i.goal_id, i.period, g.value AS old_value, g.assessment AS old_assessment,
-                       g.note AS old_note, g.import_id AS old_import_id, i.value AS new_value,
-                       i.assessment AS new_assessment, i.note AS new_note,
-                       CASE WHEN g.plan IS NULL THEN 'new'
-                            WHEN g.value IS DISTINCT FROM i.value OR g.assessment IS DISTINCT FROM i.assessment
-                                 OR g.note IS DISTINCT FROM i.note THEN 'changed'
-                            ELSE 'unchanged' END AS change
-                FROM _gin i LEFT JOIN goal_figures g USING (plan, goal_id, period)
-            ) WHERE change <> 'unchanged'
-            """
-        )
-    finally:
-        cur.unregister("_gin")
-    counts = dict(cur.execute("SELECT change, count(*) FROM _gchg GROUP BY change").fetchall())
-    rows = cur.execute(
-        "SELECT plan, goal_id, period, old_value, new_value, old_assessment, new_assessment, old_note, new_note, "
-        "change FROM _gchg ORDER BY plan, goal_id, period"
-    ).df()
-    new, changed = int(counts.get("new", 0)), int(counts.get("changed", 0))
-    return Diff(new, changed, incoming.num_rows - new - changed, 0, rows)
+    def __init__(self, snapshot: Snapshot):
+        super().__init__(snapshot.path, read_only=True)
+        self.snapshot_info = snapshot
+        self._version: int | None = None
 
-
-def _undo_goal_figures(cur: duckdb.DuckDBPyConnection, import_id: int) -> int:
-    """Inside `Store.undo`'s transaction: restore the goal figures import `import_id` replaced."""
-    later = cur.execute(
-        """
-        SELECT count(*) FROM goal_figure_changes c JOIN goal_figures g USING (plan, goal_id, period)
-        WHERE c.import_id = ? AND g.import_id <> ?
-        """,
-        [import_id, import_id],
-    ).fetchone()[0]
-    if later:
-        raise UndoError(f"Import {import_id} kan ikke fortrydes: {later} af dens egne tal er siden ændret af en "
-                        "senere import. Fortryd den senere import først.")
-    cur.execute(
-        """
-        DELETE FROM goal_figures g USING goal_figure_changes c
-        WHERE c.import_id = ? AND c.change = 'new' AND g.plan = c.plan AND g.goal_id = c.goal_id
-          AND g.period = c.period
-        """,
-        [import_id],
-    )
-    cur.execute(
-        """
-        UPDATE goal_figures g SET value = c.old_value, assessment = c.old_assessment, note = c.old_note,
-               import_id = c.old_import_id
-        FROM goal_figure_changes c
-        WHERE c.import_id = ? AND c.change = 'changed' AND g.plan = c.plan AND g.goal_id = c.goal_id
-          AND g.period = c.period
-        """,
-        [import_id],
-    )
-    return int(cur.execute("SELECT count(*) FROM goal_figure_changes WHERE import_id = ?", [import_id]).fetchone()[0])
+    def version(self) -> int:
+        if self._version is None:
+            self._version = super().version()
+        return self._version

@@ -25,8 +25,10 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from beskdash.store.core import Store
+if TYPE_CHECKING:  # the store calls publish after a commit; publish needs none of it at run time
+    from beskdash.store.core import Store
 
 PUBLISH_ENV = "BESKDASH_PUBLISH_DIR"  # the writer publishes here after every commit (unset: no publishing)
 REPLICA_ENV = "BESKDASH_REPLICA_DIR"  # a replica serves the current snapshot of this directory
@@ -178,17 +180,3 @@ def prune(directory: str | os.PathLike, keep_seconds: float = KEEP_SECONDS, now:
                 p.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-class SnapshotStore(Store):
-    """A read-only store on one snapshot; its version is read once (a snapshot never changes)."""
-
-    def __init__(self, snapshot: Snapshot):
-        super().__init__(snapshot.path, read_only=True)
-        self.snapshot_info = snapshot
-        self._version: int | None = None
-
-    def version(self) -> int:
-        if self._version is None:
-            self._version = super().version()
-        return self._version

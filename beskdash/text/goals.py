@@ -1,7 +1,8 @@
 """Danish sentences about goals: the target, the gap, the status reason, the rule, the missing extract.
 
 The numbers, the status and the reason code come from the target engine (`beskdash.goals`); this module
-only words them. HTML badges and page links are in `beskdash.markup`.
+only words them. The plain-language summaries that open a goal view are `text.summaries`; HTML badges and
+page links are in `beskdash.markup`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import pandas as pd
 
 from beskdash import fmt, taxonomy, template
-from beskdash.fmt import join_da
+from beskdash.evidence import ASSESSMENT_LABEL, OWN_LABEL, date_da
 from beskdash.goals import MIN_TREND_POINTS, TREND_POINTS, GoalDetail, GoalResult, Projection, Reason, plans
 from beskdash.periods import end_month, kind, year
 from beskdash.plans import Goal, Plan
@@ -44,7 +45,7 @@ def value(v: float | None, unit: str) -> str:
     return f"{fmt.number(v, decimals)} {unit}".strip()
 
 
-def _bare(v: float, unit: str) -> str:
+def bare(v: float, unit: str) -> str:
     """A value without its unit, except percentages (`288`, `8 %`)."""
     return value(v, unit) if unit == "%" else fmt.number(v, 0 if float(v).is_integer() else 1)
 
@@ -172,21 +173,13 @@ def assessment_text(r: GoalResult) -> str:
     a = r.entered[0]
     note = f": «{a.note}»" if a.note else ""
     return (f"jobcentrets egen vurdering for {fmt.period(a.period)} (ikke beregnet), indtastet af {a.username} "
-            f"{_date(a.entered_at)}{note}")
-
-
-def _date(t) -> str:
-    from beskdash.evidence import date_da
-
-    return date_da(t)
+            f"{date_da(a.entered_at)}{note}")
 
 
 def provenance_line(r: GoalResult) -> str | None:
     """`Egne tal, indtastet af anna, 12. marts 2023 (fil egne.csv)` beside an own figure or assessment."""
     if not r.entered:
         return None
-    from beskdash.evidence import ASSESSMENT_LABEL, OWN_LABEL
-
     label = ASSESSMENT_LABEL if r.reason is Reason.ASSESSED else OWN_LABEL
     shown = [e for e in r.entered if r.reason is Reason.ASSESSED or e.period in (r.latest_period, r.baseline_period)]
     return "; ".join(f"{e.provenance(label)} ({fmt.period(e.period)}; fil {e.file_name})"
@@ -222,9 +215,9 @@ def gap_sentence(r: GoalResult) -> str:
     if r.reference is None or r.gap is None:
         return f"Seneste værdi: {value(r.latest, r.unit)} ({fmt.period(r.latest_period)})."
     if r.target is not None:
-        against = f"målet på {_bare(r.reference, r.unit)}"
+        against = f"målet på {bare(r.reference, r.unit)}"
     else:
-        against = f"niveauet i {fmt.period(r.baseline_period)} på {_bare(r.reference, r.unit)}"
+        against = f"niveauet i {fmt.period(r.baseline_period)} på {bare(r.reference, r.unit)}"
     if abs(r.gap) < 1e-9:
         return f"Præcis på {against}."
     word = "over" if r.gap > 0 else "under"
@@ -392,7 +385,7 @@ def text_table(results: list[GoalResult], title_width: int = 48) -> str:
         "unit": r.unit, "baseline": value(r.baseline, r.unit) if r.baseline is not None else "–",
         "baseline_period": fmt.period(r.baseline_period), "target": target_of(r),
         "deadline": fmt.period(r.deadline), "latest": value(r.latest, r.unit) if r.latest is not None else "–",
-        "latest_period": fmt.period(r.latest_period), "gap": _gap_short(r), "status": r.status.label,
+        "latest_period": fmt.period(r.latest_period), "gap": gap_short(r), "status": r.status.label,
         "reason": reason(r),
     } for r in results])
     if df.empty:
@@ -403,7 +396,7 @@ def text_table(results: list[GoalResult], title_width: int = 48) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _gap_short(r: GoalResult) -> str:
+def gap_short(r: GoalResult) -> str:
     if r.gap is None:
         return "–"
     if r.unit == "%":
@@ -473,186 +466,6 @@ def series_alt(detail: GoalDetail) -> str:
     if r.projection is not None:
         text += f"; fremskrevet til fristen: {value(r.projection.deadline_value, r.unit)}"
     return text + "."
-
-
-# --- Plain-language summaries: one or two sentences that open every goal view -------------------
-
-def goal_subject(goal: Goal) -> str:
-    """What a goal counts, as the sentence's subject: `Sygedagpenge`, `A-dagpenge, kontanthjælp og
-    uddannelseshjælp`, `Rekrutteringsevents pr. år`; a qualitative goal is named by its title."""
-    ind = goal.indicator
-    if ind is None:
-        return short_title(goal.title, 80)
-    if ind.series is not None:
-        labels = [taxonomy.benefit_label(b) for b in ind.series.benefits]
-        text = join_da([labels[0], *(fmt.lower_first(lab) for lab in labels[1:])])
-    else:
-        assert ind.named is not None  # plans.Indicator holds a series or a named indicator
-        text = ind.named.name
-    return text[:1].upper() + text[1:]
-
-
-def _in(period: str | None) -> str:
-    """`i 2022`, `i december 2022`, `i 4. kvt. 2022`."""
-    return f"i {fmt.period(period)}"
-
-
-def _target_phrase(r: GoalResult) -> str:
-    """`≤ 288 fuldtidspersoner i 2022`, `et fald i forhold til 2021 (12,6 %) i 2022`."""
-    article = ("et " if r.direction == "decrease" else "en ") if r.target_type == "direction" else ""
-    return f"{article}{target_of(r)} {deadline_text(r.deadline)}"
-
-
-def _against(r: GoalResult) -> str:
-    """What the latest value is measured against: `målet på 288`, `niveauet i 2021 på 3,1 %`."""
-    assert r.reference is not None  # only worded where latest and reference are known
-    if r.target is not None:
-        return f"målet på {_bare(r.reference, r.unit)}"
-    return f"niveauet i {fmt.period(r.baseline_period)} på {_bare(r.reference, r.unit)}"
-
-
-def _distance(r: GoalResult) -> str:
-    """`37 over målet på 16`, `0,4 procentpoint under niveauet i 2021 på 3,1 %`, `præcis på målet på 16`."""
-    assert r.gap is not None  # only worded where latest and reference are known
-    if abs(r.gap) < 1e-9:
-        return f"præcis på {_against(r)}"
-    amount = fmt.pct_points(abs(r.gap)).lstrip("+") if r.unit == "%" else _bare(abs(r.gap), r.unit)
-    return f"{amount} {'over' if r.gap > 0 else 'under'} {_against(r)}"
-
-
-_FLAT = 1e-9  # a slope this small is no movement at all
-
-
-def trend_way(r: GoalResult) -> str | None:
-    """Whether the projected trend moves towards the goal: `rigtige`, `forkerte`, `ingen` (flat), or
-    None without a projection."""
-    p = r.projection
-    if p is None or r.direction is None:
-        return None
-    if abs(p.slope) < _FLAT:
-        return "ingen"
-    return "rigtige" if (p.slope < 0) == (r.direction == "decrease") else "forkerte"
-
-
-def trend_text(r: GoalResult) -> str:
-    """The trend column of the summary table: `↗ stigende (forkerte vej); fremskrevet til december
-    2022: 93,8 personer`, or `–` where the engine drew no line."""
-    way, p = trend_way(r), r.projection
-    if way is None or p is None:
-        return "–"
-    moving = ("↘ faldende" if p.slope < 0 else "↗ stigende") + f" (den {way} vej)"
-    word = "→ uændret" if way == "ingen" else moving
-    return f"{word}; fremskrevet til {fmt.period(r.deadline)}: {value(p.deadline_value, r.unit)}"
-
-
-def goal_summary(r: GoalResult, subject: str) -> str:
-    """One or two plain sentences from the engine's numbers, e.g. `Sygedagpenge: 300 fuldtidspersoner
-    i 2021, 12 over målet på 288. Udviklingen går den rigtige vej, men målet nås ikke i 2022 med den
-    nuværende takt.` Every number in it is in the goal's row of the summary table (`summary_row`)."""
-    if r.reason is Reason.ASSESSED:
-        a = r.entered[0]
-        note = f" {a.note}" if a.note else ""
-        return (f"Kvalitativt mål: jobcentrets egen vurdering for {fmt.period(a.period)} er «{r.status}» "
-                f"(indtastet af {a.username}, {_date(a.entered_at)}).{note}")
-    if r.kind == "qualitative":
-        return "Kvalitativt mål: planen sætter intet tal, så målet følges op i tekst og vurderes ikke automatisk."
-    goal_line = f"Målet er {_target_phrase(r)}." if r.target_type is not None else ""
-    if r.reason is Reason.INCOMPLETE_PERIOD:
-        have, of = r.parts
-        return (f"{subject}: målet gælder hele perioden, og der er endnu kun tal for {have} af {of} "
-                f"{'måneder' if of in (12, 3) else 'kvartaler'}, så målet kan ikke vurderes endnu. {goal_line}")
-    if r.latest is None and r.projection is not None:
-        verdict = "nås målet" if r.status == Status.PAA_VEJ else "nås målet ikke"
-        return (f"{subject}: {fmt.period(r.deadline)} er ikke afsluttet; fremskrevet uden sæson giver det "
-                f"{value(r.projection.deadline_value, r.unit)}, så med den nuværende takt {verdict}. {goal_line}")
-    if r.latest is None:
-        if r.target_type is None:
-            since = f"efter {fmt.period(r.after)}" if r.after and r.measure is not None else "i databasen"
-            return f"{subject}: ingen måling {since} endnu, og planen sætter intet mål."
-        if r.measure is None:
-            return (f"{subject}: kommunens eget tal er endnu ikke indtastet (skabelonen til egne tal), så målet "
-                    f"kan ikke vurderes. {goal_line}")
-        if r.baseline is not None and r.baseline_period:
-            goal_line = (f"Udgangspunktet er {value(r.baseline, r.unit)} {_in(r.baseline_period)}, og målet er "
-                         f"{_target_phrase(r)}.")
-        return f"{subject}: ingen måling efter {fmt.period(r.after)} endnu, så målet kan ikke vurderes. {goal_line}"
-    head = f"{subject}: {value(r.latest, r.unit)} {_in(r.latest_period)}"
-    if r.target_type is None:
-        return f"{head}. Planen sætter intet mål; tallet følges uden målværdi."
-    if r.reference is None or r.gap is None:
-        return f"{head}. Målet kan ikke vurderes, fordi niveauet, det regnes fra, mangler."
-    text = f"{head}, {_distance(r)}."
-    if r.status == Status.NAAET:
-        return f"{text} Målet er nået."
-    way = trend_way(r)
-    if r.status == Status.PAA_VEJ:
-        return f"{text} Udviklingen går den rigtige vej, og med den nuværende takt nås målet {_in(r.deadline)}."
-    if r.status == Status.IKKE_PAA_VEJ:
-        if way is None:
-            return f"{text} Fristen ({fmt.period(r.deadline)}) er nået, uden at målet blev nået."
-        lead = {"rigtige": "Udviklingen går den rigtige vej, men",
-                "forkerte": "Udviklingen går den forkerte vej, og",
-                "ingen": "Udviklingen står stille, og"}[way]
-        return f"{text} {lead} målet nås ikke {_in(r.deadline)} med den nuværende takt."
-    return f"{text} Der er endnu for få målinger til at se, om målet nås {_in(r.deadline)}."
-
-
-def summary_for(plan: Plan, r: GoalResult) -> str:
-    """`goal_summary` with the goal's subject looked up in its plan."""
-    return goal_summary(r, goal_subject(next(g for g in plan.goals if g.id == r.goal_id)))
-
-
-def summary_row(r: GoalResult) -> dict[str, str]:
-    """One goal as a row of the report's summary table (Danish text, the numbers as the sentences
-    state them)."""
-    if r.latest is not None:
-        latest = f"{value(r.latest, r.unit)} ({fmt.period(r.latest_period)})"
-    elif r.reason is Reason.INCOMPLETE_PERIOD:
-        latest = f"kun {r.parts[0]} af {r.parts[1]} {'måneder' if r.parts[1] in (12, 3) else 'kvartaler'}"
-    else:
-        latest = f"ingen efter {fmt.period(r.after)}" if r.after and r.measure is not None else "–"
-    target = target_of(r) if r.target_type is None else f"{target_of(r)}, {deadline_text(r.deadline)}"
-    base = (f"{value(r.baseline, r.unit)} ({fmt.period(r.baseline_period)})"
-            if r.baseline is not None else "–")
-    return {"Mål": short_title(r.title, 90), "Status": r.status.label, "Seneste": latest,
-            "Udgangspunkt": base, "Målværdi": target, "Afstand": _gap_short(r), "Tendens": trend_text(r)}
-
-
-def _not_judged(r: GoalResult) -> str:
-    """Why a goal cannot be judged, in one of four kinds (for the plan summary)."""
-    if r.kind == "qualitative":
-        return "qualitative"
-    if r.target_type is None:
-        return "no_target"
-    if r.latest is None or r.reference is None:
-        return "missing"
-    return "few"
-
-
-def plan_summary(plan: Plan, results: list[GoalResult]) -> str:
-    """The plan at a glance after the count (`summary`): which goals are off track and why the rest
-    cannot be judged, e.g. `Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke
-    vurderes: 3 er kvalitative, 2 har intet mål at måle imod, og for 8 mangler der data.`"""
-
-    subjects = {g.id: goal_subject(g) for g in plan.goals}
-    parts = []
-    off = [subjects.get(r.goal_id, short_title(r.title, 60)) for r in results if r.status == Status.IKKE_PAA_VEJ]
-    if off:
-        parts.append(f"Ikke på vej: {join_da(off)}.")
-    kinds = [_not_judged(r) for r in results if r.status == Status.KAN_IKKE]
-    if kinds:
-        n = {k: kinds.count(k) for k in ("qualitative", "no_target", "missing", "few")}
-        why = []
-        if n["qualitative"]:
-            why.append(f"{n['qualitative']} {'er kvalitativt' if n['qualitative'] == 1 else 'er kvalitative'}")
-        if n["no_target"]:
-            why.append(f"{n['no_target']} har intet mål at måle imod")
-        if n["missing"]:
-            why.append(f"for {n['missing']} mangler der data")
-        if n["few"]:
-            why.append(f"{n['few']} har for få målinger til en tendens")
-        parts.append(f"{len(kinds)} mål kan ikke vurderes: {join_da(why)}.")
-    return " ".join(parts)
 
 
 BULLET_LEGEND = ("I diagrammerne er søjlen den seneste værdi i statusfarven, den sorte streg er målet, og den grå "

@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from beskdash import imports
 from beskdash.build import build
 from beskdash.paths import DATA_DIR, PLANS_DIR, ROOT
-from beskdash.store import READ_ONLY_MESSAGE, ReadOnlyStore, Store, publish
+from beskdash.store import READ_ONLY_MESSAGE, ReadOnlyStore, SnapshotStore, Store, publish
 from tests.browser.conftest import ERROR_ELEMENTS, browser, page, wait_for_app  # noqa: F401  (fixtures)
 from tests.lib.test_imports import changed_auk01
 
@@ -56,7 +56,7 @@ def test_a_replica_refuses_every_write_path(published: Path) -> None:
     snap = publish.current(published)
     assert snap is not None
     before = _sha(snap.path)
-    with publish.SnapshotStore(snap) as s:
+    with SnapshotStore(snap) as s:
         preview = imports.preview_files(s, [("AUK01_rettet.csv", changed_auk01())])  # a preview only reads
         assert preview.ok, preview.message()
         writes = {
@@ -93,7 +93,7 @@ def test_every_commit_publishes_and_old_snapshots_go_once_no_replica_uses_them(
         s.undo(max(s.imports()["id"]))
         third = publish.current(d)
         assert third is not None and third.number == second.number + 1
-    with publish.SnapshotStore(second) as r:
+    with SnapshotStore(second) as r:
         assert r.version() == second.data_version
     later = time.time() + publish.KEEP_SECONDS + 1
     # first is leased by r1 (fresh lease), second is not: only second goes

@@ -14,6 +14,7 @@ from beskdash import exports, goals, provenance, report
 from beskdash.status import Status
 from beskdash.text import compare as say_compare
 from beskdash.text import goals as say
+from beskdash.text import summaries
 from tests.conftest import needs_dst, needs_seeds, run_cli
 
 PLANS = ["alleroed-2022", "gladsaxe-2022", "ltk-2021", "ltk-2022", "rudersdal-2021"]
@@ -54,9 +55,9 @@ def test_every_goal_is_in_the_report_with_its_status_figures_and_sources(reports
     assert [r.goal_id for r in rep.results] == [g.id for g in plan.goals]
     for g, r in zip(plan.goals, results, strict=True):
         assert g.title in text  # its section heading
-        assert say.summary_for(plan, r) in text  # the sentence that opens it
+        assert summaries.summary_for(plan, r) in text  # the sentence that opens it
         assert r.status.label in text and say.reason(r) in text
-        for cell in say.summary_row(r).values():  # its row of the summary table
+        for cell in summaries.summary_row(r).values():  # its row of the summary table
             assert cell in text
         for line in exports.source_lines(ro_store, list(r.sources)):
             assert line in text
@@ -72,7 +73,7 @@ def test_every_goal_is_in_the_report_with_its_status_figures_and_sources(reports
 def test_allerod_figures_chart_and_benchmark(reports: dict) -> None:
     rep, doc = reports["alleroed-2022"]
     text = _text(doc)
-    row = say.summary_row(next(r for r in rep.results if r.goal_id == "rm3-ledige-over-1-aar"))
+    row = summaries.summary_row(next(r for r in rep.results if r.goal_id == "rm3-ledige-over-1-aar"))
     assert row == {
         "Mål": "Antallet af forsikrede ledige som har mere end 1 års ledighed skal inden udgangen af 2022…",
         "Status": "✖ ikke på vej", "Seneste": "53 personer (juli 2021)", "Udgangspunkt": "16 personer (december 2019)",

@@ -9,7 +9,7 @@ import pytest
 from beskdash import compare, goals, plans, taxonomy
 from beskdash.status import Status
 from beskdash.text import compare as say_compare
-from beskdash.text import goals as say
+from beskdash.text import summaries
 from tests.conftest import needs_dst
 
 NUMBER = re.compile(r"\d+(?:\.\d{3})*(?:,\d+)?")
@@ -48,12 +48,12 @@ def _months(start: str, values: list[float]) -> pd.DataFrame:
 def _judge(goal: dict, obs: pd.DataFrame) -> tuple[goals.GoalResult, str]:
     plan = _plan(goal)
     r = goals.evaluate(plan, plan.goals[0], obs)
-    return r, say.summary_for(plan, r)
+    return r, summaries.summary_for(plan, r)
 
 
 def _assert_numbers_in_row(r: goals.GoalResult, sentence: str, subject: str = "Sygedagpenge") -> None:
     """Every figure of the sentence is in the goal's row; the subject is a name (`… de seneste 5 år`)."""
-    row = " ".join(say.summary_row(r).values())
+    row = " ".join(summaries.summary_row(r).values())
     missing = numbers(sentence.removeprefix(subject)) - numbers(row)
     assert not missing, f"{sentence!r} has {missing} that its table row {row!r} does not"
 
@@ -66,7 +66,8 @@ def test_the_issues_example_right_way_but_too_slow() -> None:
     assert r.status == Status.IKKE_PAA_VEJ
     assert text == ("Sygedagpenge: 310 fuldtidspersoner i juni 2021, 22 over målet på 288. Udviklingen går den "
                     "rigtige vej, men målet nås ikke i december 2022 med den nuværende takt.")
-    assert say.trend_text(r) == "↘ faldende (den rigtige vej); fremskrevet til december 2022: 301 fuldtidspersoner"
+    assert summaries.trend_text(r) == ("↘ faldende (den rigtige vej); fremskrevet til december 2022: "
+                                       "301 fuldtidspersoner")
     _assert_numbers_in_row(r, text)
 
 
@@ -80,7 +81,7 @@ def test_on_track_wrong_way_met_and_deadline_passed() -> None:
     r, text = _judge(SYGEDAGPENGE, _months("2020M11", [300, 301, 302, 303, 304, 305, 306, 307.4]))
     assert text == ("Sygedagpenge: 307,4 fuldtidspersoner i juni 2021, 19,4 over målet på 288. Udviklingen går "
                     "den forkerte vej, og målet nås ikke i december 2022 med den nuværende takt.")
-    assert say.summary_row(r)["Afstand"] == "+19,4"
+    assert summaries.summary_row(r)["Afstand"] == "+19,4"
     _assert_numbers_in_row(r, text)
 
     r, text = _judge(SYGEDAGPENGE, _months("2021M01", [290, 280]))
@@ -98,7 +99,7 @@ def test_too_few_values_and_no_values_say_so_without_inventing_a_trend() -> None
     assert r.status == Status.KAN_IKKE
     assert text == ("Sygedagpenge: 299 fuldtidspersoner i juni 2021, 11 over målet på 288. Der er endnu for få "
                     "målinger til at se, om målet nås i december 2022.")
-    assert say.trend_text(r) == "–"
+    assert summaries.trend_text(r) == "–"
     _assert_numbers_in_row(r, text)
 
     r, text = _judge(SYGEDAGPENGE, _months("2019M01", []))
@@ -115,7 +116,7 @@ def test_a_share_is_worded_in_percentage_points() -> None:
     r, text = _judge(goal, obs)
     assert text == ("Sygedagpenge: 8,7 % i marts 2022, 0,7 procentpoint over målet på 8 %. Udviklingen går den "
                     "rigtige vej, og med den nuværende takt nås målet i december 2022.")
-    assert say.summary_row(r)["Afstand"] == "+0,7 procentpoint"
+    assert summaries.summary_row(r)["Afstand"] == "+0,7 procentpoint"
     # the same months against a target for the year 2022: not yet judgeable, and the sentence says why
     r, text = _judge({**goal, "target": {**goal["target"], "deadline": "2022"}}, obs)
     assert text.startswith("Sygedagpenge: målet gælder hele perioden, og der er endnu kun tal for 3 af 12 måneder")
@@ -128,7 +129,7 @@ def test_every_real_goal_sentence_states_only_numbers_of_its_row(ro_store: objec
     seen = 0
     for pid, plan in goals.plans().items():
         for goal, r in zip(plan.goals, goals.evaluate_plan(ro_store, pid), strict=True):
-            _assert_numbers_in_row(r, say.summary_for(plan, r), say.goal_subject(goal))
+            _assert_numbers_in_row(r, summaries.summary_for(plan, r), summaries.goal_subject(goal))
             seen += 1
     assert seen == sum(len(p.goals) for p in goals.plans().values()) > 50
 
@@ -136,7 +137,7 @@ def test_every_real_goal_sentence_states_only_numbers_of_its_row(ro_store: objec
 def test_the_real_allerod_goal_off_track(ro_store: object) -> None:
     plan = goals.plans()["alleroed-2022"]
     r = next(x for x in goals.evaluate_plan(ro_store, plan.id) if x.goal_id == "rm3-ledige-over-1-aar")
-    assert say.summary_for(plan, r) == (
+    assert summaries.summary_for(plan, r) == (
         "Forsikrede ledige med over 1 års ledighed: 53 personer i juli 2021, 37 over målet på 16. Udviklingen går "
         "den forkerte vej, og målet nås ikke i december 2022 med den nuværende takt.")
 
@@ -144,12 +145,12 @@ def test_the_real_allerod_goal_off_track(ro_store: object) -> None:
 def test_plan_summary_counts_every_goal_once(ro_store: object) -> None:
     plan = goals.plans()["alleroed-2022"]
     results = goals.evaluate_plan(ro_store, plan.id)
-    assert say.plan_summary(plan, results) == (
+    assert summaries.plan_summary(plan, results) == (
         "Ikke på vej: Forsikrede ledige med over 1 års ledighed. 13 mål kan ikke vurderes: 3 er kvalitative og for "
         "10 mangler der data.")
     for pid, p in goals.plans().items():
         rs = goals.evaluate_plan(ro_store, pid)
-        text = say.plan_summary(p, rs)
+        text = summaries.plan_summary(p, rs)
         n_kan_ikke = sum(r.status == Status.KAN_IKKE for r in rs)
         if n_kan_ikke:
             m = re.search(r"(\d+) mål kan ikke vurderes: (.*)\.$", text)
