@@ -129,7 +129,9 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
 # indicator is gone, the main block is drawn, and no element is left stale (greyed) from an earlier run.
 SETTLED = ("[data-testid='stApp'][data-test-script-state='notRunning']"
            ":not(:has([data-testid='stStatusWidget'])):has([data-testid='stMainBlockContainer'])"
-           ":not(:has([data-testid='stElementContainer'][data-stale='true']))")
+           ":not(:has([data-testid='stElementContainer'][data-stale='true']))"
+           # widgets whose code Streamlit loads lazily show a skeleton until it has arrived
+           ":not(:has([data-testid='stSkeleton']))")
 
 
 def wait_for_app(pg: object, timeout: float = 30_000) -> None:
