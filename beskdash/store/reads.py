@@ -27,13 +27,19 @@ class Reads:
             cur.close()
 
     def version(self) -> int:
-        """Changes whenever data changes: part of every cached query's key."""
-        cur = self.cursor()  # read on every cached call: one row, no DataFrame
+        """Changes whenever data changes (an import, an undo, a plan version saved or undone): part of every
+        cached query's key. One statement, one row, no DataFrame: a page run reads it at least once."""
+        cur = self.cursor()
         try:
-            row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports").fetchone()
+            try:
+                row = cur.execute("SELECT (SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports)"
+                                  " + (SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM plan_versions)"
+                                  ).fetchone()
+            except duckdb.CatalogException:  # a read-only database built before plan versions existed
+                row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports").fetchone()
         finally:
             cur.close()
-        return (int(row[0]) if row else 0) + self.plan_data_version()
+        return int(row[0]) if row else 0
 
     def observations(
         self,
@@ -188,11 +194,14 @@ class Reads:
 
     def plan_data_version(self) -> int:
         """Grows with every saved or undone plan version (0 without any): part of `version()`."""
+        cur = self.cursor()
         try:
-            df = self._query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM plan_versions")
+            row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM plan_versions").fetchone()
         except duckdb.CatalogException:  # a read-only database built before plan versions existed
             return 0
-        return int(df["v"].iloc[0])
+        finally:
+            cur.close()
+        return int(row[0]) if row else 0
 
     def plan_versions(self, plan_id: str | None = None) -> pd.DataFrame:
         """Every stored version (of one plan), oldest first: plan_id, version, saved_at, username,
