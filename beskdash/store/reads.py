@@ -77,6 +77,30 @@ class Reads:
         """
         return self._query(sql, params)
 
+    def best_values(self, areas: list[str], benefits: list[str], measure: str, source: str | None,
+                    ranks: list[tuple[str, int]], default_rank: int) -> pd.DataFrame:
+        """One non-empty value per area, benefit and period of `measure`: the one of the best-ranked source
+        (`ranks`: source-key prefix → rank, lower first; others `default_rank`; then by source key), in the
+        order that source's rows come in `observations()` (rank, source, area, benefit, period). `areas` and
+        `benefits` must not be empty.
+
+        Columns: area_code, benefit, period, period_kind, value, source."""
+        where = [f"area_code IN ({', '.join('?' * len(areas))})", f"benefit IN ({', '.join('?' * len(benefits))})",
+                 "measure = ?", "value IS NOT NULL"]
+        params: list[object] = [*areas, *benefits, measure]
+        if source:
+            where.append("source = ?")
+            params.append(source)
+        rank = "CASE " + " ".join("WHEN starts_with(source, ?) THEN ?" for _ in ranks) + " ELSE ? END"
+        rank_params: list[object] = [x for prefix_rank in ranks for x in prefix_rank] + [default_rank]
+        sql = f"""
+            SELECT area_code, benefit, period, period_kind, value, source
+            FROM (SELECT *, {rank} AS _rank FROM observations WHERE {" AND ".join(where)})
+            QUALIFY row_number() OVER (PARTITION BY area_code, benefit, period ORDER BY _rank, source) = 1
+            ORDER BY _rank, source, area_code, benefit, period_end, period_kind
+        """
+        return self._query(sql, [*rank_params, *params])
+
     def sources(self) -> pd.DataFrame:
         return self._query("SELECT * FROM sources ORDER BY key")
 
