@@ -193,14 +193,15 @@ def series(
                    for g, n in zip(grid["gap"], grid["numerator"])]
 
     parts = []
-    for code in areas:
-        part = grid[grid["area_code"] == code].copy()
-        part["series"] = code
-        part["area_name"] = taxonomy.area_name(code)
+    if areas:  # the grid lists `areas` first, in their order: one selection, not one copy per area
+        names = {c: taxonomy.area_name(c) for c in areas}
+        part = grid[grid["area_code"].isin(areas)].copy()
+        part["series"] = part["area_code"]
+        part["area_name"] = part["area_code"].map(names)
         part["is_group"] = False
         if pop is not None:
             no_pop = part["gap"].isna() & part["population"].isna()
-            part.loc[no_pop, "gap"] = f"ingen befolkningstal for {taxonomy.area_name(code)}"
+            part.loc[no_pop, "gap"] = "ingen befolkningstal for " + part.loc[no_pop, "area_name"]
         parts.append(part)
     for g in groups:
         parts.append(_group_rows(grid, g, all_periods, measure, pop is not None))
