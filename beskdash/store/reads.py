@@ -92,7 +92,7 @@ class Reads:
             where.append("source = ?")
             params.append(source)
         rank = "CASE " + " ".join("WHEN starts_with(source, ?) THEN ?" for _ in ranks) + " ELSE ? END"
-        rank_params: list[object] = [x for prefix_rank in ranks for x in prefix_rank] + [default_rank]
+        rank_params: list[object] = [*(x for prefix_rank in ranks for x in prefix_rank), default_rank]
         sql = f"""
             SELECT area_code, benefit, period, period_kind, value, source
             FROM (SELECT *, {rank} AS _rank FROM observations WHERE {" AND ".join(where)})
