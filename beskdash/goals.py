@@ -224,9 +224,16 @@ def series_points(goal: Goal, obs: pd.DataFrame) -> pd.DataFrame:
     obs = _pick_sources(obs, s.source)
     if obs.empty:
         return pd.DataFrame(columns=cols)
+    # One pass over plain columns: a pandas group per period costs more than the whole series' arithmetic.
+    by_period: dict[str, tuple[str, int, dict[tuple[str, str], Any], set[str]]] = {}
+    for period, kind, end, b, m, v, src in zip(obs["period"], obs["period_kind"], obs["period_end"], obs["benefit"],
+                                               obs["measure"], obs["value"], obs["source"]):
+        if period not in by_period:
+            by_period[period] = (kind, int(end), {}, set())
+        by_period[period][2][(b, m)] = v
+        by_period[period][3].add(src)
     rows = []
-    for period, grp in obs.groupby("period", sort=False):
-        vals = {(b, m): v for b, m, v in zip(grp["benefit"], grp["measure"], grp["value"])}
+    for period, (kind, end, vals, srcs) in by_period.items():
         incomplete = any(k not in vals for k in wanted)
         suppressed = any(k in vals and pd.isna(vals[k]) for k in wanted)
         complete = not incomplete and not suppressed
@@ -237,8 +244,7 @@ def series_points(goal: Goal, obs: pd.DataFrame) -> pd.DataFrame:
                 value = sum(vals[(b, NUMERATOR_MEASURE)] for b in s.benefits) / den * 100
         elif complete:
             value = sum(vals[(b, s.measure)] for b in s.benefits)
-        rows.append((period, grp["period_kind"].iloc[0], int(grp["period_end"].iloc[0]), value,
-                     tuple(sorted(set(grp["source"]))), suppressed, incomplete))
+        rows.append((period, kind, end, value, tuple(sorted(srcs)), suppressed, incomplete))
     df = pd.DataFrame(rows, columns=cols)
     df["_s"] = df["period"].map(periods.sort_key)
     return df.sort_values("_s").drop(columns="_s").reset_index(drop=True)

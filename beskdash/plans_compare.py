@@ -10,6 +10,7 @@ the same here as on Målopfølgning.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,8 +129,15 @@ class Theme:
 
 
 def themes(path: Path = THEMES_FILE) -> list[Theme]:
+    return list(_themes(path, path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _themes(path: Path, mtime_ns: int) -> tuple[Theme, ...]:
+    """Parsed once per version of the file (`mtime_ns` is only the cache key): Planer reads it on every rerun."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Theme(t["key"], t["da"], tuple(tuple(ref.split("/", 1)) for ref in t["goals"])) for t in data["themes"]]
+    return tuple(Theme(t["key"], t["da"], tuple(tuple(ref.split("/", 1)) for ref in t["goals"]))
+                 for t in data["themes"])
 
 
 def check_themes(plans: dict[str, Plan], path: Path = THEMES_FILE) -> list[str]:
@@ -387,6 +395,27 @@ def pair_choices(plans: dict[str, Plan]) -> dict[str, str]:
 def compare_pair(plans: dict[str, Plan], pair: str) -> PlanDiff:
     old, new = pair.split(">", 1)
     return compare(plans[old], plans[new])
+
+
+# --- The Planer page's finished parts (each cached whole by the page, per plans version) -----------------
+
+def overview_tables(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Minister goals × plans, which focus areas answer which minister goal, and the target counts."""
+    matrix = minister_goal_matrix(plans)
+    return matrix_display(matrix, plans), matrix_details(matrix), counts_display(target_counts(plans))
+
+
+def theme_view(theme: Theme, plans: dict[str, Plan]) -> tuple[str, pd.DataFrame, list[str]]:
+    """A theme's note, its table as shown, and the source keys of the plans in it."""
+    rows = theme_table(theme, plans)
+    return theme_note(rows), theme_display(rows), plan_sources(rows.get("plan", []))
+
+
+def pair_view(plans: dict[str, Plan], pair: str) -> tuple[str, pd.DataFrame, pd.DataFrame, list[str]]:
+    """One year's plan against the next: the summary, the focus areas' and goals' tables, the source keys."""
+    diff = compare_pair(plans, pair)
+    fa_table, goal_table = diff_display(diff)
+    return diff_summary(diff), fa_table, goal_table, plan_sources([diff.old, diff.new])
 
 
 def _n(count: int, one: str, many: str) -> str:

@@ -72,11 +72,13 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
         _computed.ran = True
         return fn(store(), *args, **kwargs)
 
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
     def wrapper(*args: Any, **kwargs: Any) -> T:
         s = store()
-        before = s.version()
+        before = data_version(s)
         _computed.ran = False
-        result = _run(str(s.path), before, f"{fn.__module__}.{fn.__qualname__}", *args, **kwargs)
+        result = _run(str(s.path), before, name, *args, **kwargs)
         # A cached result belongs to `before` as a whole; only a query that ran can have read a later version.
         _one_version(before, s.version() if _computed.ran else before)
         return result
@@ -99,10 +101,7 @@ def derived(fn: Callable[..., T], *args: Any, key: Any) -> T:
     `key` must determine the arguments (e.g. the view they were made from): hashing a small key is
     far cheaper than hashing the frames themselves.
     """
-    version = st.session_state.get(_VERSION_KEY)  # the version this run's cached queries read
-    if version is None:
-        version = store().version()
-    return _derived(f"{fn.__module__}.{fn.__qualname__}", version, key, fn, args)
+    return _derived(f"{fn.__module__}.{fn.__qualname__}", data_version(store()), key, fn, args)
 
 
 def _spec(build: Callable[..., Any], *args: Any) -> dict[str, Any] | None:
@@ -128,6 +127,37 @@ def chart(build: Callable[..., Any], *args: Any, key: Any, alt: str | None = Non
 
 
 _VERSION_KEY = "_beskdash_data_version"
+
+_RUN_KEY = "_beskdash_run_versions"
+
+
+def _run_memo() -> dict[str, int] | None:
+    """This page run's data versions by database path (None outside a run: the CLI, library tests).
+
+    Streamlit gives every run (and every fragment or callback pass) a new `ctx.cursors` dict
+    (ScriptRunContext.reset); that dict is the run's identity. Holding it here keeps it alive, so a later
+    run's dict can never be mistaken for it, and the next run starts an empty memo."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    held = st.session_state.get(_RUN_KEY)
+    if held is None or held[0] is not ctx.cursors:
+        held = (ctx.cursors, {})
+        st.session_state[_RUN_KEY] = held
+    return held[1]
+
+
+def data_version(s: Store) -> int:
+    """`s.version()`, read once per page run: the first cached call of a run reads it, the others reuse it.
+    A query that runs (a miss) still reads the version after it, so a run an import overtakes starts over
+    as before (`_one_version`)."""
+    memo = _run_memo()
+    if memo is None:
+        return s.version()
+    key = str(s.path)
+    if key not in memo:
+        memo[key] = s.version()
+    return memo[key]
 
 
 def _one_version(before: int, after: int) -> None:
@@ -204,7 +234,7 @@ def page_run() -> Iterator[None]:
         snap = _pin()
         # The version check of `cached` compares with the previous run's version; a new snapshot between
         # runs is not a change inside this run, so it starts from the pinned one.
-        st.session_state[_VERSION_KEY] = _pinned_snapshot().version()
+        st.session_state[_VERSION_KEY] = data_version(_pinned_snapshot())
         st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}" '
                 f'data-beskdash-pinned="{pinned:.3f}"></span>')
         yield
@@ -216,6 +246,9 @@ def page_run() -> Iterator[None]:
 def clear_caches() -> None:
     """After an import or undo: every page shows the new figures at once."""
     st.cache_data.clear()
+    memo = _run_memo()
+    if memo is not None:  # the rest of this run reads the new version
+        memo.clear()
 
 
 # --- URL state ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import audit, provenance, ui
+from beskdash import audit, ui
 from beskdash.markup import escape_md as md
 
 st.title("Datakvalitet")
@@ -12,9 +12,10 @@ st.write(
     "hvert fund viser, hvad der er trykt, og hvad tallene siger."
 )
 
-checks = ui.cached(audit.checks_frame)(audit.files_version())
-counts = audit.summary(checks)
-plans = audit.plan_choices(checks)
+files_version = audit.files_version()
+checks = ui.cached(audit.checks_frame)(files_version)
+counts = ui.derived(audit.summary, checks, key=files_version)
+plans = ui.derived(audit.plan_choices, checks, key=files_version)
 
 cols = st.columns(4)
 cols[0].metric("Kontroller", counts["kontroller"])
@@ -30,10 +31,12 @@ chosen_plan = right.selectbox("Plan", list(plans), format_func=plans.get, key="d
 ui.url_set(alvor=chosen_sev, plan=chosen_plan or None)
 
 st.subheader("Fund")
-found = audit.display(checks, chosen_sev, chosen_plan or None)
-if found.empty:
+# the findings as shown, their sources and the agreeing checks: made once per data, files and filter choice
+view = ui.derived(audit.page_view, checks, chosen_sev, chosen_plan or None,
+                  key=(files_version, tuple(chosen_sev), chosen_plan))
+if not view.findings:
     st.success("Ingen fund for de valgte filtre.")
-for i, f in zip(found.index, found.to_dict("records")):
+for f, ref in zip(view.findings, view.refs):
     with st.container(border=True):
         st.markdown(f"**{md(f['Alvor'])} · {md(f['Plan'])}** · {md(f['Kontrol'])}: {md(f['Hvad'])}")
         printed, data = st.columns(2)
@@ -43,12 +46,12 @@ for i, f in zip(found.index, found.to_dict("records")):
         if f["Detaljer"]:
             st.caption(md(f["Detaljer"]))
         st.caption(f"Trykt i {md(f['Kilde'])}" + (f". Citat: »{md(f['Citat'])}«" if f["Citat"] else ""))
-        ui.source_expander(provenance.for_check(checks.loc[i]))
-ui.source_footer(audit.source_keys(checks, chosen_sev, chosen_plan or None))
+        ui.source_expander(ref)
+ui.source_footer(view.sources)
 
 with st.expander("Sådan kontrolleres tallene"):
     for paragraph in audit.METHOD_DA:
         st.write(paragraph)
 
 with st.expander(f"Kontroller, der passer ({counts['passer']})"):
-    ui.dataframe(audit.display(checks, plan=chosen_plan or None, show="agreeing"))
+    ui.dataframe(view.agreeing)

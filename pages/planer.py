@@ -14,31 +14,33 @@ st.write(
     "Alt er hentet fra planerne selv."
 )
 plans = plans_compare.ordered(goals.plans())
+plans_version = goals.plans_version()  # the tables below are made once per version of the plans
 sources = plans_compare.plan_sources(plans)
+matrix_table, matrix_details, counts_table = ui.derived(plans_compare.overview_tables, plans, key=plans_version)
 
 st.header("Ministerens mål i planerne")
 st.write("✓: mindst ét af planens fokusområder svarer på ministermålet. Sidste række tæller de fokusområder, "
          "kommunen selv har valgt.")
-matrix = plans_compare.minister_goal_matrix(plans)
-ui.table(plans_compare.matrix_display(matrix, plans), alt="Ministermål (rækker) og planer (kolonner)")
+ui.table(matrix_table, alt="Ministermål (rækker) og planer (kolonner)")
 with st.expander("Hvilke fokusområder svarer på hvilket ministermål"):
-    ui.table(plans_compare.matrix_details(matrix), alt="Fokusområder pr. ministermål og plan")
+    ui.table(matrix_details, alt="Fokusområder pr. ministermål og plan")
 ui.source_footer(sources)
 
 st.header("Målbare mål")
 st.write("Et målbart mål har et tal og en frist: en værdi, der skal nås, eller en ændring i procent fra et "
          "udgangspunkt. 'Kun en retning' er mål som 'færre på offentlig forsørgelse' uden tal.")
-ui.table(plans_compare.counts_display(plans_compare.target_counts(plans)), alt="Antal mål pr. plan efter type")
+ui.table(counts_table, alt="Antal mål pr. plan efter type")
 ui.source_footer(sources)
 
 st.header("Sammenlignelige indikatorer")
 themes = {t.key: t for t in plans_compare.themes()}
 theme_key = st.selectbox("Tema", list(themes), format_func=lambda k: themes[k].da, key="planer_tema",
                          index=list(themes).index(ui.url_get("tema", next(iter(themes)), allowed=list(themes))))
-theme_rows = plans_compare.theme_table(themes[theme_key], plans)
-st.write(plans_compare.theme_note(theme_rows))
-ui.table(plans_compare.theme_display(theme_rows), alt=f"Planernes mål for {themes[theme_key].da.lower()}")
-ui.source_footer(plans_compare.plan_sources(theme_rows.get("plan", [])))
+theme_note, theme_table, theme_sources = ui.derived(plans_compare.theme_view, themes[theme_key], plans,
+                                                   key=(plans_version, themes[theme_key]))
+st.write(theme_note)
+ui.table(theme_table, alt=f"Planernes mål for {themes[theme_key].da.lower()}")
+ui.source_footer(theme_sources)
 
 st.header("Fra det ene års plan til det næste")
 pairs = plans_compare.pair_choices(plans)
@@ -49,14 +51,14 @@ else:
     pair = st.selectbox("Planer", list(pairs), format_func=pairs.get, key="planer_par",
                         index=list(pairs).index(ui.url_get("par", next(iter(pairs)), allowed=list(pairs))))
     ui.url_set(tema=theme_key, par=pair)
-    diff = plans_compare.compare_pair(plans, pair)
-    st.write(plans_compare.diff_summary(diff))
-    fa_table, goal_table = plans_compare.diff_display(diff)
+    summary, fa_table, goal_table, pair_sources = ui.derived(plans_compare.pair_view, plans, pair,
+                                                             key=(plans_version, pair))
+    st.write(summary)
     st.subheader("Fokusområder")
     ui.table(fa_table, alt="Fokusområder før og nu")
     st.subheader("Mål og opfølgningspunkter")
     ui.table(goal_table, alt="Mål og opfølgningspunkter før og nu")
-    ui.source_footer(plans_compare.plan_sources([diff.old, diff.new]))
+    ui.source_footer(pair_sources)
 
 # --- Versions (everyone) and editing (analysts) ----------------------------------------------
 

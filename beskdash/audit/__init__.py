@@ -43,9 +43,11 @@ from beskdash.audit.common import (
     Check,
 )
 from beskdash.audit.display import (
+    PageView,
     display,
     format_json,
     format_text,
+    page_view,
     plan_choices,
     severity_label,
     source_keys,
@@ -75,12 +77,12 @@ from beskdash.audit.statements_file import (
 )
 
 __all__ = [
-    "ADDITIVE", "ADVARSEL", "CHECKS", "FEJL", "FIGURE_COLUMNS",
-    "IMPLIED_SHARES", "INFO", "LEVELS", "METHOD_DA", "PLAN_PREFIX", "REVISION_SHARE", "SEVERITIES",
-    "SEVERITY_ICONS", "SEVERITY_MEANING", "STATEMENTS_FILE", "AuditResult", "ChangePeriodClaim", "Check", "Claim",
-    "DefinitionClaim", "DifferenceClaim", "Figure", "NumberingClaim", "PeriodsMentionedClaim", "PlanYearClaim",
-    "RatioClaim", "Statement", "StatementsError", "SumClaim", "ValueClaim", "check_changes", "check_other_sources",
-    "check_parts", "check_shares", "check_statements", "checks_frame", "display", "figures", "files_version",
-    "format_json", "format_text", "load_statements", "plan_choices", "plan_ids", "run", "severity_label",
-    "source_keys", "summary", "summary_text",
+    "ADDITIVE", "ADVARSEL", "CHECKS", "FEJL", "FIGURE_COLUMNS", "IMPLIED_SHARES", "INFO", "LEVELS", "METHOD_DA",
+    "PLAN_PREFIX", "REVISION_SHARE", "SEVERITIES", "SEVERITY_ICONS", "SEVERITY_MEANING", "STATEMENTS_FILE",
+    "AuditResult", "ChangePeriodClaim", "Check", "Claim", "DefinitionClaim", "DifferenceClaim", "Figure",
+    "NumberingClaim", "PageView", "PeriodsMentionedClaim", "PlanYearClaim", "RatioClaim", "Statement",
+    "StatementsError", "SumClaim", "ValueClaim", "check_changes", "check_other_sources", "check_parts",
+    "check_shares", "check_statements", "checks_frame", "display", "figures", "files_version", "format_json",
+    "format_text", "load_statements", "page_view", "plan_choices", "plan_ids", "run", "severity_label", "source_keys",
+    "summary", "summary_text",
 ]

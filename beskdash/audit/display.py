@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 
+from beskdash import provenance
 from beskdash.audit.common import ADVARSEL, CHECKS, FEJL, INFO, PLAN_PREFIX, SEVERITIES, SEVERITY_ICONS
 
 
@@ -74,6 +76,22 @@ def source_keys(df: pd.DataFrame, severities: list[str] | None = None, plan: str
     df = _filter(df, severities, plan, show)
     keys = [PLAN_PREFIX + p for p in sorted(set(df["plan"]))]
     return keys + sorted(set(df["other_source"].dropna()))
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the Datakvalitet page shows for one choice of filters, made at once so the page can cache it whole."""
+
+    findings: list[dict[str, Any]]  # the findings as `display` words them, one dict a finding
+    refs: list[provenance.Provenance]  # where each finding's figure or statement is printed
+    sources: list[str]  # the source keys behind the findings shown
+    agreeing: pd.DataFrame  # the checks that agree, as `display` words them
+
+
+def page_view(df: pd.DataFrame, severities: list[str] | None = None, plan: str | None = None) -> PageView:
+    found = display(df, severities, plan)
+    return PageView(found.to_dict("records"), [provenance.for_check(df.loc[i]) for i in found.index],
+                    source_keys(df, severities, plan), display(df, plan=plan, show="agreeing"))
 
 
 def format_text(df: pd.DataFrame, findings_only: bool = True) -> str:

@@ -182,25 +182,26 @@ def series(
         raise CompareError("et indeks kræver en basisperiode")
 
     pop = population(store, codes, all_periods) if scale != "raw" else None
-    grid = pd.DataFrame([(c, p) for c in codes for p in all_periods], columns=["area_code", "period"])
+    grid = pd.DataFrame({"area_code": [c for c in codes for _ in all_periods], "period": all_periods * len(codes)})
     grid = grid.merge(num.drop(columns="period_kind"), on=["area_code", "period"], how="left")
     if pop is not None:
         grid = grid.merge(pop, on=["area_code", "period"], how="left")
     else:
         for c in ("population", "population_period", "population_date", "population_source"):
             grid[c] = None
-    grid["gap"] = [(g if isinstance(g, str) else "ingen tal") if pd.isna(n) else None
-                   for g, n in zip(grid["gap"], grid["numerator"])]
+    grid["gap"] = [(g if isinstance(g, str) else "ingen tal") if na else None
+                   for g, na in zip(grid["gap"].tolist(), grid["numerator"].isna().tolist())]
 
     parts = []
-    for code in areas:
-        part = grid[grid["area_code"] == code].copy()
-        part["series"] = code
-        part["area_name"] = taxonomy.area_name(code)
+    if areas:  # the grid lists `areas` first, in their order: one selection, not one copy per area
+        names = {c: taxonomy.area_name(c) for c in areas}
+        part = grid[grid["area_code"].isin(areas)].copy()
+        part["series"] = part["area_code"]
+        part["area_name"] = part["area_code"].map(names)
         part["is_group"] = False
         if pop is not None:
             no_pop = part["gap"].isna() & part["population"].isna()
-            part.loc[no_pop, "gap"] = f"ingen befolkningstal for {taxonomy.area_name(code)}"
+            part.loc[no_pop, "gap"] = "ingen befolkningstal for " + part.loc[no_pop, "area_name"]
         parts.append(part)
     for g in groups:
         parts.append(_group_rows(grid, g, all_periods, measure, pop is not None))

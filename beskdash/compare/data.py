@@ -19,12 +19,14 @@ POPULATION_TITLES = {"dst:FOLK1AM": "FOLK1AM", "dst:FOLK1A": "FOLK1A"}
 MAX_POPULATION_DISTANCE = 24
 
 
+# Where two sources hold the same figure: the register (StatBank) before analysts' imports, before
+# figures transcribed from plans (printed, rounded). Source-key prefix → rank; any other source ranks 1.
+SOURCE_RANKS = (("dst:", 0), ("plan:", 2))
+OTHER_RANK = 1
+
+
 def source_rank(key: str) -> int:
-    """Where two sources hold the same figure: the register (StatBank) before analysts' imports,
-    before figures transcribed from plans (printed, rounded)."""
-    if key.startswith("dst:"):
-        return 0
-    return 2 if key.startswith("plan:") else 1
+    return next((r for prefix, r in SOURCE_RANKS if key.startswith(prefix)), OTHER_RANK)
 
 
 def available(store: Store, areas: Sequence[str] | None = None) -> pd.DataFrame:
@@ -60,14 +62,10 @@ def numerators(store: Store, codes: list[str], benefits: list[str], measure: str
                source: str | None) -> pd.DataFrame:
     """One value per area and period (all periods): the best source's, summed over `benefits`
     only where every one of them has a value."""
-    obs = store.observations(areas=codes, benefits=benefits, measures=[measure],
-                             sources=[source] if source else None)
     cols = ["area_code", "period", "period_kind", "numerator", "source", "gap"]
+    obs = store.best_values(codes, benefits, measure, source, list(SOURCE_RANKS), OTHER_RANK)
     if obs.empty:
         return pd.DataFrame(columns=cols)
-    obs = obs[obs["value"].notna()].copy()
-    obs["_rank"] = obs["source"].map({k: source_rank(k) for k in obs["source"].unique()})
-    obs = obs.sort_values(["_rank", "source"], kind="stable").drop_duplicates(["area_code", "benefit", "period"])
     keys = ["area_code", "period", "period_kind"]
     if len(benefits) == 1:
         return obs.assign(numerator=obs["value"].astype("float64"), gap=None)[cols].reset_index(drop=True)

@@ -27,13 +27,19 @@ class Reads:
             cur.close()
 
     def version(self) -> int:
-        """Changes whenever data changes: part of every cached query's key."""
-        cur = self.cursor()  # read on every cached call: one row, no DataFrame
+        """Changes whenever data changes (an import, an undo, a plan version saved or undone): part of every
+        cached query's key. One statement, one row, no DataFrame: a page run reads it at least once."""
+        cur = self.cursor()
         try:
-            row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports").fetchone()
+            try:
+                row = cur.execute("SELECT (SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports)"
+                                  " + (SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM plan_versions)"
+                                  ).fetchone()
+            except duckdb.CatalogException:  # a read-only database built before plan versions existed
+                row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM imports").fetchone()
         finally:
             cur.close()
-        return (int(row[0]) if row else 0) + self.plan_data_version()
+        return int(row[0]) if row else 0
 
     def observations(
         self,
@@ -70,6 +76,30 @@ class Reads:
             ORDER BY o.source, o.area_code, o.benefit, o.measure, o.period_end, o.period_kind
         """
         return self._query(sql, params)
+
+    def best_values(self, areas: list[str], benefits: list[str], measure: str, source: str | None,
+                    ranks: list[tuple[str, int]], default_rank: int) -> pd.DataFrame:
+        """One non-empty value per area, benefit and period of `measure`: the one of the best-ranked source
+        (`ranks`: source-key prefix → rank, lower first; others `default_rank`; then by source key), in the
+        order that source's rows come in `observations()` (rank, source, area, benefit, period). `areas` and
+        `benefits` must not be empty.
+
+        Columns: area_code, benefit, period, period_kind, value, source."""
+        where = [f"area_code IN ({', '.join('?' * len(areas))})", f"benefit IN ({', '.join('?' * len(benefits))})",
+                 "measure = ?", "value IS NOT NULL"]
+        params: list[object] = [*areas, *benefits, measure]
+        if source:
+            where.append("source = ?")
+            params.append(source)
+        rank = "CASE " + " ".join("WHEN starts_with(source, ?) THEN ?" for _ in ranks) + " ELSE ? END"
+        rank_params: list[object] = [*(x for prefix_rank in ranks for x in prefix_rank), default_rank]
+        sql = f"""
+            SELECT area_code, benefit, period, period_kind, value, source
+            FROM (SELECT *, {rank} AS _rank FROM observations WHERE {" AND ".join(where)})
+            QUALIFY row_number() OVER (PARTITION BY area_code, benefit, period ORDER BY _rank, source) = 1
+            ORDER BY _rank, source, area_code, benefit, period_end, period_kind
+        """
+        return self._query(sql, [*rank_params, *params])
 
     def sources(self) -> pd.DataFrame:
         return self._query("SELECT * FROM sources ORDER BY key")
@@ -188,11 +218,14 @@ class Reads:
 
     def plan_data_version(self) -> int:
         """Grows with every saved or undone plan version (0 without any): part of `version()`."""
+        cur = self.cursor()
         try:
-            df = self._query("SELECT coalesce(max(id), 0) * 2 + count(undone_at) AS v FROM plan_versions")
+            row = cur.execute("SELECT coalesce(max(id), 0) * 2 + count(undone_at) FROM plan_versions").fetchone()
         except duckdb.CatalogException:  # a read-only database built before plan versions existed
             return 0
-        return int(df["v"].iloc[0])
+        finally:
+            cur.close()
+        return int(row[0]) if row else 0
 
     def plan_versions(self, plan_id: str | None = None) -> pd.DataFrame:
         """Every stored version (of one plan), oldest first: plan_id, version, saved_at, username,
