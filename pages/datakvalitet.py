@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import audit, ui
+from beskdash import audit, ui, widgets
 from beskdash.markup import escape_md as md
 
 st.title("Datakvalitet")
@@ -46,7 +46,7 @@ for f, ref in zip(view.findings, view.refs):
         if f["Detaljer"]:
             st.caption(md(f["Detaljer"]))
         st.caption(f"Trykt i {md(f['Kilde'])}" + (f". Citat: »{md(f['Citat'])}«" if f["Citat"] else ""))
-        ui.source_expander(ref)
+        widgets.source_expander(ref)
 ui.source_footer(view.sources)
 
 with st.expander("Sådan kontrolleres tallene"):

@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from beskdash import fetch, pages_registry, ui
+from beskdash import fetch, pages_registry, ui, widgets
 from beskdash.fetch import jobindsats, statbank
 from beskdash.fetch import plan as plan_fetch
 from beskdash.fetch.http import FetchError
@@ -18,7 +18,7 @@ st.write(
     "Hvilke tabeller, områder og perioder der hentes, står i data/fetch.yaml."
 )
 
-ui.show_done("hent_done")
+widgets.show_done("hent_done")
 
 
 def _became() -> str:
@@ -67,7 +67,7 @@ if st.button("Hent", type="primary", disabled=not tables):
 # Exactly what one plan's goals lack (`python -m beskdash fetch --plan`): the tables, areas and months named
 # by `missing`; after confirming, which goals became judgeable.
 with st.expander("Hent præcis det, en plan mangler"):
-    plan_id = ui.choose_plan(key="hent_plan")
+    plan_id = widgets.choose_plan(key="hent_plan")
     if st.button("Hent det, planen mangler", key="hent_plan_knap"):
         try:
             before = plan_fetch.statuses(store, plan_id)
@@ -89,7 +89,7 @@ if cached and cached[0] == selection:
     fp = cached[1]
     for note in fp.notes():
         st.info(note)
-    if ui.preview_and_confirm(
+    if widgets.preview_and_confirm(
         fp.preview,
         button="Bekræft og gem",
         apply=lambda: fetch.apply(store, fp, ui.current_user() or "ukendt"),

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from beskdash import goals, markup, provenance, ui
+from beskdash import goals, markup, provenance, ui, widgets
 from beskdash.charts import goals as goal_charts
 from beskdash.text import goals as say
 from beskdash.text import summaries
 
 st.title("Mål i detaljer")
 
-plan_id = ui.choose_plan(key="detalje_plan")
+plan_id = widgets.choose_plan(key="detalje_plan")
 plan = goals.plans()[plan_id]
 titles = {g.id: g.title for g in plan.goals}
 goal_ids = list(titles)
@@ -45,7 +45,7 @@ if not table.empty:
     st.subheader("Tallene")
     ui.dataframe(table)
 ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_period) if p])
-ui.source_expander(provenance.for_goal(plan_id, goal_id), ui.cached(provenance.data_sources)(list(r.sources)))
+widgets.source_expander(provenance.for_goal(plan_id, goal_id), ui.cached(provenance.data_sources)(list(r.sources)))
 
 st.subheader("Planens ordlyd")
 st.caption(say.seed_reference(r))

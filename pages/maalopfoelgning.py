@@ -14,6 +14,7 @@ from beskdash import (
     taxonomy,
     template,
     ui,
+    widgets,
 )
 from beskdash.charts import goals as goal_charts
 from beskdash.status import Status
@@ -22,7 +23,7 @@ from beskdash.text import summaries
 
 st.title("Målopfølgning")
 
-plan_id = ui.choose_plan(key="maal_plan")
+plan_id = widgets.choose_plan(key="maal_plan")
 plan = goals.plans()[plan_id]
 plans_version = goals.plans_version()
 results = ui.cached(goals.evaluate_plan)(plan_id, plans_version)
@@ -74,7 +75,7 @@ st.download_button("Hent indtastede egne tal og vurderinger (CSV)",
                    f"egne-tal-indtastet-{plan_id}.csv", "text/csv", key="maal_egne_eksport",
                    help="Med hvem der indtastede hvert tal, hvornår og fra hvilken fil.")
 if ui.is_analyst():
-    ui.show_done("maal_egne_done")
+    widgets.show_done("maal_egne_done")
     own_rows = template.rows(plan)
     if own_rows:
         with st.expander("Indtast eller ret ét tal eller én vurdering"):
@@ -90,7 +91,7 @@ if ui.is_analyst():
                 st.session_state["maal_egne_preview"] = imports.preview_files(store, [("indtastet.csv", raw)])
             pv = st.session_state.get("maal_egne_preview")
             if pv is not None:
-                confirmed = ui.preview_and_confirm(
+                confirmed = widgets.preview_and_confirm(
                     pv, button="Gem tallet",
                     apply=lambda: imports.apply_preview(store, pv, ui.current_user() or "ukendt"),
                     message=lambda results: imports.result_message(pv, results), state_key="maal_egne_preview",
@@ -128,5 +129,5 @@ for focus_area, rows in groups:
                 st.caption(line)
             ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_period) if p])
             st.caption(say.seed_reference(r))
-            ui.source_expander(provenance.for_goal(plan_id, r.goal_id),
+            widgets.source_expander(provenance.for_goal(plan_id, r.goal_id),
                                ui.cached(provenance.data_sources)(list(r.sources)))

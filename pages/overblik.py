@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import compare, overview, provenance, ui
+from beskdash import compare, overview, provenance, ui, widgets
 
 st.title("Overblik")
 st.write(
@@ -28,4 +28,4 @@ for tab, code in zip(tabs, ui.MUNICIPALITIES):
             ui.table(t.table, alt=f"{t.title}: {ui.area_label(code)}")
             st.caption(t.note)
             ui.source_footer([t.source], list(t.periods))
-            ui.source_expander(*ui.cached(provenance.for_figures)(t.source, code))
+            widgets.source_expander(*ui.cached(provenance.for_figures)(t.source, code))

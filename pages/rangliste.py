@@ -3,7 +3,7 @@ with the four municipalities highlighted. Every selection lives in the URL."""
 
 import streamlit as st
 
-from beskdash import compare, exports, fmt, taxonomy, ui
+from beskdash import compare, exports, fmt, taxonomy, ui, widgets
 from beskdash.charts import compare as charts
 from beskdash.text import compare as say
 
@@ -51,7 +51,7 @@ ui.table(ui.derived(compare.ranking_display, ranking, key=view),
          alt=f"Rangliste: {taxonomy.benefit_label(view.benefit)}, {fmt.period(view.period)}")
 ui.source_footer(list(ranking.sources), [ranking.previous, ranking.period])
 
-ui.export_buttons(lambda: exports.ranking_document(ui.store(), ranking),
+widgets.export_buttons(lambda: exports.ranking_document(ui.store(), ranking),
                   lambda: charts.ranking_chart(ranking, ui.MUNICIPALITIES), view,
                   f"rangliste-{view.benefit}-{view.measure}-{view.scale}-{view.period}", "rank",
                   compare.ranking_permalink(view, st.context.url),

@@ -5,7 +5,7 @@ Every selection lives in the URL: the page is the same view for anyone opening t
 
 import streamlit as st
 
-from beskdash import compare, exports, fmt, taxonomy, ui
+from beskdash import compare, exports, fmt, taxonomy, ui, widgets
 from beskdash.charts import compare as charts
 from beskdash.text import compare as say
 
@@ -113,7 +113,7 @@ for gap in compare.gaps(comp):
     st.caption(f"Mangler: {gap}")
 ui.source_footer(list(comp.sources), list(comp.periods))
 
-ui.export_buttons(lambda: exports.comparison_document(ui.store(), comp), lambda: charts.line_chart(comp), view,
+widgets.export_buttons(lambda: exports.comparison_document(ui.store(), comp), lambda: charts.line_chart(comp), view,
                   compare.file_stem(comp), "cmp",
                   compare.permalink(view, st.context.url),
                   "Linket åbner præcis denne visning. Kopiér det med knappen i feltet.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from beskdash import imports, pages_registry, ui
+from beskdash import imports, pages_registry, ui, widgets
 from beskdash.store import UndoError
 
 ui.require_analyst()
@@ -18,7 +18,7 @@ st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader("Træk filer hertil, eller vælg dem", accept_multiple_files=True,
                          type=["csv", "txt", "xlsx", "json"], key=f"upload_{st.session_state.upload_round}")
 
-ui.show_done("upload_done")
+widgets.show_done("upload_done")
 
 if files:
     key = (tuple((f.file_id, f.size) for f in files), store.version())
@@ -31,7 +31,7 @@ if files:
         st.session_state["upload_preview"] = (key, preview)
     else:
         preview = cached[1]
-    confirmed = ui.preview_and_confirm(
+    confirmed = widgets.preview_and_confirm(
         preview,
         button="Bekræft import",
         apply=lambda: imports.apply_preview(store, preview, ui.current_user() or "ukendt"),
