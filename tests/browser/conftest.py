@@ -46,22 +46,21 @@ def answers(url: str, seconds: float) -> bool:
     return False
 
 
-class AppServer:
-    def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None):
-        self.port = port or _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = ARTIFACTS / f"streamlit-{self.port}.log"
+class LocalServer:
+    """A server process the tests start on 127.0.0.1: its log in test-artifacts/, up when `ready_path` answers."""
+
+    name = "serveren"
+
+    def __init__(self, cmd: list[str], port: int, ready_path: str, seconds: float, cwd: Path,
+                 env: dict[str, str] | None = None, log_name: str = "server"):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
         ARTIFACTS.mkdir(exist_ok=True)
-        env = {**os.environ, "BESKDASH_DB": str(db), **(extra_env or {})}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "beskdash", "serve", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )
-        if not answers(self.url + "/_stcore/health", seconds=60):
+        self.log = ARTIFACTS / f"{log_name}-{port}.log"
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        if not answers(self.url + ready_path, seconds=seconds):
             self.stop()
-            raise RuntimeError(f"streamlit startede ikke: {self.log.read_text()[-2000:]}")
+            raise RuntimeError(f"{self.name} startede ikke: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -69,6 +68,18 @@ class AppServer:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+class AppServer(LocalServer):
+    name = "streamlit"
+
+    def __init__(self, db: Path, extra_env: dict[str, str] | None = None, port: int | None = None):
+        port = port or _free_port()
+        super().__init__(
+            [sys.executable, "-m", "beskdash", "serve", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            port, "/_stcore/health", 60, ROOT, {**os.environ, "BESKDASH_DB": str(db), **(extra_env or {})},
+            "streamlit")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,15 @@ import pytest
 from playwright.sync_api import expect
 
 from beskdash.paths import ROOT
-from tests.browser.conftest import ARTIFACTS, AppServer, _free_port, answers, go_to, no_errors, wait_for_app
+from tests.browser.conftest import (
+    ARTIFACTS,
+    AppServer,
+    LocalServer,
+    _free_port,
+    go_to,
+    no_errors,
+    wait_for_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -27,24 +34,13 @@ CLIENT_ID, CLIENT_SECRET = "beskdash", "test-hemmelighed-for-klienten"
 COOKIE_SECRET = "en-lang-tilfaeldig-cookie-hemmelighed-kun-til-test"
 
 
-class Provider:
-    def __init__(self, redirect_uri: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log = ARTIFACTS / f"oidc-provider-{self.port}.log"
-        self.proc = subprocess.Popen(["node", str(PROVIDER_JS), str(self.port), redirect_uri, CLIENT_ID, CLIENT_SECRET],
-                                     cwd=PROVIDER_JS.parent, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        if not answers(self.url + "/.well-known/openid-configuration", seconds=30):
-            self.stop()
-            raise RuntimeError(f"oidc-provider startede ikke: {self.log.read_text()[-2000:]}")
+class Provider(LocalServer):
+    name = "oidc-provider"
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+    def __init__(self, redirect_uri: str):
+        port = _free_port()
+        super().__init__(["node", str(PROVIDER_JS), str(port), redirect_uri, CLIENT_ID, CLIENT_SECRET],
+                         port, "/.well-known/openid-configuration", 30, PROVIDER_JS.parent, log_name="oidc-provider")
 
 
 @pytest.fixture(scope="module")
