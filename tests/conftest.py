@@ -126,3 +126,16 @@ def run_cli(*args: str, db: Path | None = None, env: dict | None = None) -> subp
     if db is not None:
         cmd += ["--db", str(db)]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=e, timeout=300)
+
+
+_NO_SHARED = (f"{SHARED} is not beside this checkout: the tests that need the StatBank extracts, the plans' seed "
+              "texts or StatBank's recorded API answers are skipped (pytest -rs names each)")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [] if SHARED.is_dir() else [_NO_SHARED]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not SHARED.is_dir():
+        terminalreporter.write_line(_NO_SHARED)

@@ -182,7 +182,9 @@ def series(
         raise CompareError("et indeks kræver en basisperiode")
 
     pop = population(store, codes, all_periods) if scale != "raw" else None
-    grid = pd.DataFrame({"area_code": [c for c in codes for _ in all_periods], "period": all_periods * len(codes)})
+    # object columns even when empty: with no figures at all the merge must still find text keys
+    grid = pd.DataFrame({"area_code": pd.Series([c for c in codes for _ in all_periods], dtype=object),
+                         "period": pd.Series(all_periods * len(codes), dtype=object)})
     grid = grid.merge(num.drop(columns="period_kind"), on=["area_code", "period"], how="left")
     if pop is not None:
         grid = grid.merge(pop, on=["area_code", "period"], how="left")

@@ -251,6 +251,7 @@ def test_a_bad_peer_group_file_is_named(tmp_path: Path) -> None:
         compare.groups._load_groups(bad, plan_versions.shipped())
 
 
+@needs_dst
 def test_a_plan_added_by_an_analyst_is_a_comparison_group(db_copy: Path, tmp_path: Path) -> None:
     """Groups come from the one plan loader: a stored plan the peer-group file does not name is a group of
     its own, and a new version of a named plan moves its group's benchmark."""

@@ -10,8 +10,6 @@ import pytest
 from beskdash.__main__ import main
 from tests.fetch_server import FakeApis
 
-KEY = "test-key-123"
-
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
@@ -32,21 +30,9 @@ def test_missing_names_y07a02_for_the_sygedagpenge_goal(built_db: Path, capsys: 
     assert [(r["sheet"], r["row"], r["period"]) for r in rows] == [("Egne tal", 3, "2022")]
 
 
-@pytest.fixture(scope="module")
-def apis():
-    a = FakeApis(api_key=KEY)
-    a.start()
-    yield a
-    a.stop()
-
-
-def test_fetch_plan_dry_run_requests_exactly_the_needed_series(apis: FakeApis, db_copy: Path,
-                                                               monkeypatch: pytest.MonkeyPatch,
+def test_fetch_plan_dry_run_requests_exactly_the_needed_series(fake_apis: FakeApis, db_copy: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    apis.reset()
-    monkeypatch.setenv("BESKDASH_JOBINDSATS_URL", apis.url)
-    monkeypatch.setenv("BESKDASH_DST_URL", apis.url)
-    monkeypatch.setenv("JOBINDSATS_API_KEY", apis.api_key)
+    apis = fake_apis  # the shared stand-in APIs (tests/conftest.py), env pointed at them
     code, _out, err = _cli(capsys, "fetch", "--plan", "alleroed-2022", "--dry-run", "--db", str(db_copy))
     tables = ["y01a02", "y07a02", "y36a02", "y38a02"]  # a-dagpenge + kontanthjælp + uddannelseshjælp; sygedagpenge
     assert apis.requests == [r for t in tables for r in (("GET", f"/v2/tables/{t}/json/"),

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from beskdash.paths import ROOT
+from tests.conftest import needs_dst
 from tests.pages.conftest import OpenApp
 
 
@@ -14,6 +15,7 @@ def app(open_app: OpenApp) -> AppTest:
     return open_app()
 
 
+@needs_dst
 def test_overblik_shows_each_municipality_with_sources(app: AppTest) -> None:
     at = app.run()
     assert not at.exception, at.exception

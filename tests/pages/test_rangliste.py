@@ -5,9 +5,14 @@ import csv
 import io
 import json
 
+from tests.conftest import needs_dst
 from tests.pages.conftest import OpenApp, run_with
 
 PAGE = "pages/rangliste.py"
+
+# The rankings and comparisons are of StatBank's AUK01 series, read from ../shared.
+pytestmark = needs_dst
+
 
 
 def test_ranks_all_kommuner_with_the_four_highlighted(open_app: OpenApp) -> None:

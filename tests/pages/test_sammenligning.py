@@ -11,9 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import needs_dst
 from tests.pages.conftest import OpenApp, run_with
 
 PAGE = "pages/sammenligning.py"
+
+# The rankings and comparisons are of StatBank's AUK01 series, read from ../shared.
+pytestmark = needs_dst
+
 
 
 def _sentence(at: AppTest) -> str:

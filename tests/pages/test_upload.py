@@ -36,6 +36,7 @@ def _upload_refused(at: AppTest) -> None:
     assert len(at.file_uploader) == 0
 
 
+@needs_dst
 def test_analyst_logs_in_uploads_previews_confirms_and_undoes(app: AppTest, db_copy: Path) -> None:
     at = login(app)
     assert not at.exception and [s.value for s in at.success] == ["Du er logget ind som anna."]
