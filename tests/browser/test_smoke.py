@@ -3,8 +3,10 @@
 from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_app
+from tests.conftest import needs_dst
 
 
+@needs_dst
 def test_overblik_in_a_real_browser(app_server, page) -> None:
     page.goto(app_server.url + "/")
     wait_for_app(page)

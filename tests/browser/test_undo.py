@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import AppServer, confirm_import, go_to, no_errors, upload, wait_for_app
+from tests.conftest import needs_dst
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +24,7 @@ def _overblik_row(pg, municipality: str):
         has_text="Nettoledige kontanthjælpsmodtagere")
 
 
+@needs_dst
 def test_login_upload_preview_confirm_see_the_figure_and_undo(analyst_server: AppServer, page,
                                                                tmp_path: Path) -> None:
     f = tmp_path / "AUK01_Gladsaxe_2026K1.csv"

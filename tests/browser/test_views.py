@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import AppServer, charts_drawn, no_errors, wait_for_app
+from tests.conftest import needs_dst
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,7 @@ def _permalink(pg) -> str:
     return link
 
 
+@needs_dst
 @pytest.mark.parametrize(("path", "heading", "change"), [
     ("/sammenligning?gruppe=gladsaxe", "Sammenligning", "Indeks (basisperiode = 100)"),
     ("/rangliste?ydelse=kontanthjaelp-nettoledige", "Rangliste", "Antal"),
@@ -87,6 +89,7 @@ def test_a_permalink_reopens_the_same_chart_and_table(path: str, heading: str, c
     second.context.close()
 
 
+@needs_dst
 def test_each_export_format_downloads_from_sammenligning(app_server: AppServer, page) -> None:
     _open(page, app_server.url + "/sammenligning?gruppe=alleroed", "Sammenligning")
     got = {}

@@ -27,6 +27,7 @@ from tests.browser.conftest import (  # noqa: F401  (browser, page: fixtures)
     page,
     upload,
 )
+from tests.conftest import needs_dst
 from tests.fault.conftest import figures, interact, nodes, synth
 
 pytestmark = [pytest.mark.fault, pytest.mark.browser, pytest.mark.timeout(300)]
@@ -51,6 +52,7 @@ def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     s.stop()
 
 
+@needs_dst
 def test_twenty_sessions_read_while_an_import_runs(server: AppServer, page, tmp_path: Path) -> None:  # noqa: F811
     big = tmp_path / "AUK01_ny.csv"
     n_rows = synth.statbank_csv(30_000, big, extra=NEW_ROWS)

@@ -27,6 +27,7 @@ from beskdash.build import build
 from beskdash.paths import DATA_DIR, PLANS_DIR, ROOT
 from beskdash.store import READ_ONLY_MESSAGE, ReadOnlyStore, SnapshotStore, Store, publish
 from tests.browser.conftest import ERROR_ELEMENTS, browser, page, wait_for_app  # noqa: F401  (fixtures)
+from tests.conftest import needs_dst
 from tests.lib.test_imports import changed_auk01
 
 pytestmark = [pytest.mark.fault, pytest.mark.timeout(120)]
@@ -178,6 +179,7 @@ def test_haproxy_terminates_tls_sends_the_security_headers_and_routes_analysts_t
     assert _get(cluster.url + "/analytiker/")[0] == 503  # the writer's backend (not started here)
 
 
+@needs_dst
 def test_streamlit_works_under_the_content_security_policy(cluster, page) -> None:  # noqa: F811
     page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
                          "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
