@@ -43,6 +43,7 @@ from beskdash.store.records import (
 )
 from beskdash.store.schema import OWN_FIGURES_SCHEMA, PLAN_VERSIONS_SCHEMA, SCHEMA, TIDY
 from beskdash.store.statements import event, fault, scalar, sql_text, text_array
+from beskdash.store.versions import forget_versions, remembered_version
 
 
 def _busy_message(path: Path, err: Exception) -> str:
@@ -58,6 +59,7 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self._file = os.path.realpath(self.path)  # the key of this file's remembered versions
         self._write_lock = threading.Lock()
         self._import_lock = threading.RLock()  # one import or undo at a time in this process
         self._import_depth = 0
@@ -72,10 +74,12 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
             self._con.execute(SCHEMA + PLAN_VERSIONS_SCHEMA)
             self._con.execute(OWN_FIGURES_SCHEMA)
             self._sync_taxonomy()
+        forget_versions(self._file)  # another process may have changed the file since we last had it open
         _OPEN.append(weakref.ref(self))
 
     def close(self) -> None:
         self._con.close()
+        forget_versions(self._file)
         _OPEN[:] = [r for r in _OPEN if r() not in (None, self)]
 
     def __enter__(self) -> Store:
@@ -85,6 +89,12 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
         self.close()
 
     # --- cursors and transactions -------------------------------------------------------
+
+    def version(self) -> int:
+        return remembered_version(self._file, "data", super().version)
+
+    def plan_data_version(self) -> int:
+        return remembered_version(self._file, "plans", super().plan_data_version)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each call: connections are not thread-safe."""
@@ -107,6 +117,7 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
                 cur.execute("COMMIT")
             finally:
                 cur.close()
+                forget_versions(self._file)
         # Committed: replicas get it as a new snapshot (only when BESKDASH_PUBLISH_DIR is set). Outside
         # the write lock, which the snapshot takes itself.
         if publish:
@@ -465,15 +476,8 @@ def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 class SnapshotStore(Store):
-    """A read-only store on one published snapshot (`publish`); its version is read once (a snapshot never
-    changes)."""
+    """A read-only store on one published snapshot (`publish`); like any open file, its version is read once."""
 
     def __init__(self, snapshot: Snapshot):
         super().__init__(snapshot.path, read_only=True)
         self.snapshot_info = snapshot
-        self._version: int | None = None
-
-    def version(self) -> int:
-        if self._version is None:
-            self._version = super().version()
-        return self._version
