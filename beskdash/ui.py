@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from beskdash import auth, exports, plan_versions, taxonomy
+from beskdash import auth, exports, memo, plan_versions, taxonomy
 from beskdash.paths import db_path
 from beskdash.store import SnapshotStore, Store, StoreBusy, publish
 
@@ -52,55 +52,47 @@ def store() -> Store:
         st.stop()
 
 
-_WRAPPERS: dict[Callable[..., Any], Callable[..., Any]] = {}
-_computed = threading.local()  # whether this thread's last cached call ran its query (a miss)
+# Query results and the views made from them, per database, data version and arguments (memo.py: a
+# hit is a dict lookup returning the shared value; pages only read what they get).
+_QUERIES = memo.Memo(max_entries=512)
+_DERIVED = memo.Memo(max_entries=1024)
+
+
+def _identity(fn: Callable[..., Any]) -> tuple[str, Any]:
+    # The code object tells two lambdas of one module apart; it is the same object in every run.
+    return f"{fn.__module__}.{fn.__qualname__}", getattr(fn, "__code__", None)
 
 
 def cached(fn: Callable[..., T]) -> Callable[..., T]:
     """Cache a query function `fn(store, *args)` per process; cleared by `clear_caches()`.
 
-    The store itself is not hashed (one per process); its path and data version are, so a
+    The store itself is not part of the key (one per process); its path and data version are, so a
     write from this process (which also clears) or a rebuild is never served stale.
     """
-    if fn in _WRAPPERS:  # making a st.cache_data function reads and hashes its source: once per function
-        return _WRAPPERS[fn]
-    # Streamlit leaves parameters named with a leading underscore out of the cache key, so
-    # these three must not have one: the database, its data version and the function.
-    @st.cache_data(show_spinner=False, max_entries=512)
-    def _run(db: str, version: int, name: str, *args: Any, **kwargs: Any) -> T:
-        _computed.ran = True
-        return fn(store(), *args, **kwargs)
-
-    name = f"{fn.__module__}.{fn.__qualname__}"
+    identity = _identity(fn)
 
     def wrapper(*args: Any, **kwargs: Any) -> T:
         s = store()
         before = data_version(s)
-        _computed.ran = False
-        result = _run(str(s.path), before, name, *args, **kwargs)
+        key = (str(s.path), before, identity, memo.freeze(args), memo.freeze(kwargs))
+        result, ran = _QUERIES.get_or_compute(key, lambda: fn(s, *args, **kwargs))
         # A cached result belongs to `before` as a whole; only a query that ran can have read a later version.
-        _one_version(before, s.version() if _computed.ran else before)
+        _one_version(before, s.version() if ran else before)
         return result
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
-    if fn.__closure__ is None and fn.__name__ != "<lambda>":  # module-level functions: a finite set
-        _WRAPPERS[fn] = wrapper
     return wrapper
-
-
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _derived(name: str, version: int, key: Any, _fn: Callable[..., Any], _args: tuple) -> Any:
-    return _fn(*_args)
 
 
 def derived(fn: Callable[..., T], *args: Any, key: Any) -> T:
     """`fn(*args)` for a pure `fn` over data a cached query returned, cached per data version under `key`.
 
-    `key` must determine the arguments (e.g. the view they were made from): hashing a small key is
-    far cheaper than hashing the frames themselves.
+    `key` must determine the arguments (e.g. the view they were made from): a small key is far cheaper
+    than hashing the frames themselves, and a frame as key is refused.
     """
-    return _derived(f"{fn.__module__}.{fn.__qualname__}", data_version(store()), key, fn, args)
+    full = (_identity(fn), data_version(store()), memo.freeze(key))
+    return _DERIVED.get_or_compute(full, lambda: fn(*args))[0]
 
 
 def _spec(build: Callable[..., Any], *args: Any) -> dict[str, Any] | None:
@@ -244,6 +236,8 @@ def page_run() -> Iterator[None]:
 
 def clear_caches() -> None:
     """After an import or undo: every page shows the new figures at once."""
+    _QUERIES.clear()
+    _DERIVED.clear()
     st.cache_data.clear()
     memo = _run_memo()
     if memo is not None:  # the rest of this run reads the new version

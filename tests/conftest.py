@@ -10,6 +10,7 @@ fixtures the tests write themselves.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import subprocess
 import sys
@@ -19,9 +20,14 @@ from pathlib import Path
 import pytest
 
 from beskdash.build import build
+from beskdash.memo import CHECK_ENV
 from beskdash.paths import ROOT
 from beskdash.store import Store
 from tests.fetch_server import FakeApis
+
+# Every cached value is fingerprinted and checked at each hit (beskdash.memo): a page or library function
+# that changes a shared cached frame in place fails the test that shows it. Servers the tests start inherit it.
+os.environ.setdefault(CHECK_ENV, "1")
 
 SHARED = ROOT.parent / "shared"
 SHARED_DST = SHARED / "data" / "dst"
