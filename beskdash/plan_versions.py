@@ -27,12 +27,16 @@ from beskdash.store.core import open_stores
 # --- Which store holds the analysts' plans -------------------------------------------------
 
 _provider: Callable[[], Store | None] | None = None
+_run_memo: Callable[[], dict[str, Any] | None] | None = None
 
 
-def use_store(provider: Callable[[], Store | None]) -> None:
-    """Name the function that gives this process's store (the app: `ui.store` in a page run)."""
-    global _provider
+def use_store(provider: Callable[[], Store | None],
+              run_memo: Callable[[], dict[str, Any] | None] | None = None) -> None:
+    """Name the function that gives this process's store (the app: `ui.store` in a page run), and
+    optionally one that gives the current page run's memo, so the plan files are looked at once a run."""
+    global _provider, _run_memo
     _provider = provider
+    _run_memo = run_memo
 
 
 def default_store() -> Store | None:
@@ -51,7 +55,16 @@ _LOCK = threading.Lock()
 
 
 def _shipped_signature() -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(PLANS_DIR.glob("*.yaml")))
+    run = _run_memo() if _run_memo is not None else None
+    if run is not None and (seen := run.get(_SIGNATURE_KEY)) is not None:
+        return tuple(seen)
+    signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(PLANS_DIR.glob("*.yaml")))
+    if run is not None:
+        run[_SIGNATURE_KEY] = signature
+    return signature
+
+
+_SIGNATURE_KEY = "plans:shipped"  # in a page run's memo (ui), beside its data versions
 
 
 def _key(store: Store | None) -> tuple:

@@ -35,7 +35,17 @@ def _store(path: str) -> Store:
 
 def store() -> Store:
     """The process's one connection (DuckDB: one writing process per file); on a replica, the
-    read-only snapshot this page run is pinned to."""
+    read-only snapshot this page run is pinned to. Found once per page run."""
+    run = _run_memo()
+    if run is not None and (found := run.get(_STORE_KEY)) is not None:
+        return found
+    s = _find_store()
+    if run is not None:
+        run[_STORE_KEY] = s
+    return s
+
+
+def _find_store() -> Store:
     if replica_dir() is not None:
         return _pinned_snapshot()
     path = db_path()
@@ -120,10 +130,11 @@ def chart(build: Callable[..., Any], *args: Any, key: Any, alt: str | None = Non
 _VERSION_KEY = "_beskdash_data_version"
 
 _RUN_KEY = "_beskdash_run_versions"
+_STORE_KEY = "_store"  # beside the data versions, which are keyed by database path
 
 
-def _run_memo() -> dict[str, int] | None:
-    """This page run's data versions by database path (None outside a run: the CLI, library tests).
+def _run_memo() -> dict[str, Any] | None:
+    """This page run's store and data versions by database path (None outside a run: the CLI, library tests).
 
     Streamlit gives every run (and every fragment or callback pass) a new `ctx.cursors` dict
     (ScriptRunContext.reset); that dict is the run's identity. Holding it here keeps it alive, so a later
@@ -142,13 +153,13 @@ def data_version(s: Store) -> int:
     """`s.version()`, read once per page run: the first cached call of a run reads it, the others reuse it.
     A query that runs (a miss) still reads the version after it, so a run an import overtakes starts over
     as before (`_one_version`)."""
-    memo = _run_memo()
-    if memo is None:
+    run = _run_memo()
+    if run is None:
         return s.version()
     key = str(s.path)
-    if key not in memo:
-        memo[key] = s.version()
-    return memo[key]
+    if key not in run:
+        run[key] = s.version()
+    return int(run[key])
 
 
 def _one_version(before: int, after: int) -> None:
@@ -239,9 +250,9 @@ def clear_caches() -> None:
     _QUERIES.clear()
     _DERIVED.clear()
     st.cache_data.clear()
-    memo = _run_memo()
-    if memo is not None:  # the rest of this run reads the new version
-        memo.clear()
+    run = _run_memo()
+    if run is not None:  # the rest of this run reads the new version
+        run.clear()
 
 
 # --- URL state ----------------------------------------------------------------------------
@@ -450,7 +461,7 @@ def _plans_store() -> Store | None:
 
 
 def _use_plans_store() -> None:
-    plan_versions.use_store(_plans_store)
+    plan_versions.use_store(_plans_store, _run_memo)
 
 
 _use_plans_store()

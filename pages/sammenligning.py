@@ -46,7 +46,7 @@ ui.url_set(**view.params())
 for k, v in view.values().items():
     st.session_state[WIDGETS[k]] = v
 avail = ui.cached(compare.available)(list(view.areas))
-ps = compare.period_options(avail, view.benefit, view.measure, view.kind)
+ps = ui.derived(compare.period_options, avail, view.benefit, view.measure, view.kind, key=view)
 
 groups = {g.key: g.label for g in compare.peer_groups()} | {compare.OWN: "Egne valg"}
 c1, c2 = st.columns([2, 3])
@@ -66,10 +66,11 @@ if avail.empty:
     st.warning("Der er ingen tal for de valgte områder. Vælg andre områder eller en af planernes sammenligninger.")
     st.stop()
 c6, c7, c8 = st.columns(3)
-c6.selectbox("Ydelse", compare.benefit_options(avail), format_func=taxonomy.benefit_label, key=WIDGETS["ydelse"])
-c7.selectbox("Mål", compare.measure_options(avail, view.benefit), format_func=taxonomy.measure_label,
-             key=WIDGETS["maal"])
-kinds = compare.kind_options(avail, view.benefit, view.measure)
+c6.selectbox("Ydelse", ui.derived(compare.benefit_options, avail, key=view), format_func=taxonomy.benefit_label,
+             key=WIDGETS["ydelse"])
+c7.selectbox("Mål", ui.derived(compare.measure_options, avail, view.benefit, key=view),
+             format_func=taxonomy.measure_label, key=WIDGETS["maal"])
+kinds = ui.derived(compare.kind_options, avail, view.benefit, view.measure, key=view)
 if len(kinds) > 1:
     c8.selectbox("Periodetype", kinds, format_func=compare.KIND_LABELS.get, key=WIDGETS["frekvens"])
 c9, c10, c11 = st.columns(3)
@@ -99,9 +100,9 @@ except compare.CompareError as e:
     st.error(f"Sammenligningen kan ikke vises: {e}.")
     st.stop()
 
-sentence = say.sentence(comp)
+sentence = ui.derived(say.sentence, comp, key=view)
 st.markdown(f"**{sentence}**")
-development = say.development_sentence(comp)
+development = ui.derived(say.development_sentence, comp, key=view)
 if development:
     st.write(development)
 ui.chart(charts.line_chart, comp, key=view, alt=sentence)
@@ -109,7 +110,7 @@ for line in (comp.denominator, *comp.notes):
     if line:
         st.caption(line)
 ui.table(ui.derived(compare.display_table, comp, key=view), alt=f"Tallene bag diagrammet: {compare.title(comp)}")
-for gap in compare.gaps(comp):
+for gap in ui.derived(compare.gaps, comp, key=view):
     st.caption(f"Mangler: {gap}")
 ui.source_footer(list(comp.sources), list(comp.periods))
 
