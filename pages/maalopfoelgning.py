@@ -40,11 +40,12 @@ chosen_status = right.multiselect("Status", slugs, format_func=lambda slug: Stat
 ui.url_set(plan=plan_id, fokus=chosen_focus, status=chosen_status)
 
 st.header(say.plan_label(plan))
-st.write(say.summary(results))
+st.write(ui.derived(say.summary, results, key=(plan_id, plans_version)))
 st.caption("Målene efter status og efter grundlag: en dataserie (StatBank, jobindsats.dk), kommunens egne tal "
            "eller jobcentrets egen vurdering af et kvalitativt mål.")
-ui.table(evidence.scorecard(plan, results), alt="Antal mål efter status og grundlag")
-st.markdown(markup.escape_md(summaries.plan_summary(plan, results)))
+ui.table(ui.derived(evidence.scorecard, plan, results, key=(plan_id, plans_version)),
+         alt="Antal mål efter status og grundlag")
+st.markdown(markup.escape_md(ui.derived(summaries.plan_summary, plan, results, key=(plan_id, plans_version))))
 if plan.benchmark_areas:
     st.write("Planen sammenligner udviklingen med "
              + " og ".join(taxonomy.area_name(a) for a in plan.benchmark_areas) + ".")
@@ -101,7 +102,8 @@ if ui.is_analyst():
                 if confirmed:
                     st.rerun()
 
-groups = goals.grouped(plan, results, chosen_focus, [Status.from_slug(s) for s in chosen_status])
+groups = ui.derived(goals.grouped, plan, results, chosen_focus, [Status.from_slug(s) for s in chosen_status],
+                    key=(plan_id, plans_version, chosen_focus, chosen_status))
 if not groups:
     st.info("Ingen mål passer til de valgte filtre.")
 for focus_area, rows in groups:
@@ -129,5 +131,6 @@ for focus_area, rows in groups:
                 st.caption(line)
             ui.source_footer(list(r.sources), [p for p in (r.baseline_period, r.latest_period) if p])
             st.caption(say.seed_reference(r))
-            widgets.source_expander(provenance.for_goal(plan_id, r.goal_id),
+            widgets.source_expander(ui.derived(provenance.for_goal, plan_id, r.goal_id,
+                                               key=(plan_id, plans_version, r.goal_id)),
                                ui.cached(provenance.data_sources)(list(r.sources)))
