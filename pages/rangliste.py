@@ -25,9 +25,10 @@ for k, v in view.params().items():
 
 opts = ui.cached(compare.ranking_options)()
 c1, c2, c3, c4 = st.columns(4)
-c1.selectbox("Ydelse", compare.benefit_options(opts), format_func=taxonomy.benefit_label, key=WIDGETS["ydelse"])
-c2.selectbox("Mål", compare.measure_options(opts, view.benefit), format_func=taxonomy.measure_label,
-             key=WIDGETS["maal"])
+c1.selectbox("Ydelse", ui.derived(compare.benefit_options, opts, key="rangliste"), format_func=taxonomy.benefit_label,
+             key=WIDGETS["ydelse"])
+c2.selectbox("Mål", ui.derived(compare.measure_options, opts, view.benefit, key=("rangliste", view.benefit)),
+             format_func=taxonomy.measure_label, key=WIDGETS["maal"])
 c3.radio("Enhed", compare.scale_options(view.measure), format_func=lambda s: compare.scale_label(s, view.measure),
          key=WIDGETS["enhed"])
 c4.selectbox("Periode", list(reversed(ui.cached(compare.ranking_periods)(view.benefit, view.measure))),
@@ -39,11 +40,11 @@ except compare.CompareError as e:
     st.error(f"Ranglisten kan ikke vises: {e}.")
     st.stop()
 
-st.markdown(f"**{say.ranking_lead(ranking)}**")
-for code in ui.MUNICIPALITIES:
-    st.markdown(f"- {say.ranking_sentence(ranking, code)}")
-ui.chart(charts.ranking_chart, ranking, ui.MUNICIPALITIES, key=view,
-         alt=" ".join(say.ranking_sentence(ranking, c) for c in ui.MUNICIPALITIES))
+st.markdown(f"**{ui.derived(say.ranking_lead, ranking, key=view)}**")
+sentences = ui.derived(say.ranking_sentences, ranking, ui.MUNICIPALITIES, key=view)
+for sentence in sentences:
+    st.markdown(f"- {sentence}")
+ui.chart(charts.ranking_chart, ranking, ui.MUNICIPALITIES, key=view, alt=" ".join(sentences))
 for line in (ranking.denominator, *ranking.notes):
     if line:
         st.caption(line)

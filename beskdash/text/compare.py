@@ -133,6 +133,11 @@ def ranking_sentence(r: Ranking, code: str) -> str:
             f"i den {row['third'].iloc[0]} tredjedel.")
 
 
+def ranking_sentences(r: Ranking, codes: list[str]) -> list[str]:
+    """`ranking_sentence` for each of `codes`, in their order."""
+    return [ranking_sentence(r, code) for code in codes]
+
+
 def development_sentence(comp: Comparison) -> str:
     """The focus area's development over the periods shown, from the first to the last value of its
     column in the table: `Fra 1. kvt. 2023 til 4. kvt. 2025 faldt tallet for Allerød fra 36 til 30.`
