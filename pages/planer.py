@@ -70,10 +70,10 @@ done = st.session_state.pop("planer_done", None)
 if done:
     st.success(done)
     st.page_link("pages/maalopfoelgning.py", label="Se målene på Målopfølgning", icon=":material/flag:")
-ui.table(plan_versions.listing(store), alt="Alle planer med version, forfatter og dato")
+ui.table(ui.cached(plan_versions.listing)(), alt="Alle planer med version, forfatter og dato")
 ids = list(goals.plans())
 hist_id = st.selectbox("Historik for plan", ids, key="planer_historik")
-ui.table(plan_versions.history(store, hist_id), alt=f"Versioner af {hist_id}")
+ui.table(ui.cached(plan_versions.history)(hist_id), alt=f"Versioner af {hist_id}")
 
 if not ui.is_analyst():
     st.caption("Analytikere kan tilføje, rette og fortryde planer, når de er logget ind.")
@@ -171,7 +171,7 @@ if draft:
             saved(f"Gemt som version {v} af {plan.id}.")
 
 st.subheader("Fortryd")
-undoable = plan_versions.undoable(store)
+undoable = ui.cached(plan_versions.undoable)()
 if not undoable:
     st.caption("Ingen planer har gemte versioner.")
 else:
