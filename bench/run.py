@@ -121,7 +121,8 @@ def server_script_cache() -> Iterator[None]:
     """Compile each script once, as the server does. Streamlit's Runtime keeps one ScriptCache for the
     process, so a served rerun reuses the bytecode; AppTest makes a new one per run and re-parses,
     re-applies "magic" to and recompiles app.py and the page every run (measured: a warm Hent data rerun
-    takes 40 ms with that and 13 ms without). Both sides get the same shared cache, so the reference is measured as before."""
+    takes 40 ms with that and 13 ms without). Both sides get the same shared cache, so the reference is
+    measured as before."""
     import streamlit.testing.v1.app_test as app_test
     import streamlit.testing.v1.local_script_runner as local_script_runner
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache

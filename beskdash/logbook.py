@@ -40,12 +40,14 @@ def table(store: Store, username: str | None = None, actions: list[str] | None =
     })
 
 
-def users(store: Store) -> list[str]:
+def users(store: Store, log_version: int | None = None) -> list[str]:
+    """Everyone in the log. `log_version` (`store.events_version()`) only keys a cache: a login changes it."""
     return sorted(set(store.events()["username"].astype(str)))
 
 
-def document(store: Store, username: str | None = None, actions: list[str] | None = None) -> Document:
-    """The log as a download (CSV for Danish Excel or XLSX through `exports`)."""
+def document(store: Store, username: str | None = None, actions: list[str] | None = None,
+             log_version: int | None = None) -> Document:
+    """The log as a download (CSV for Danish Excel or XLSX through `exports`). `log_version` as in `users`."""
     who = f" for {username}" if username else ""
     return Document(f"beskdash logbog{who}", table(store, username, actions),
                     ("Logbogen registrerer logins, mislykkede logins, importer, fortrydelser, egne tal og "

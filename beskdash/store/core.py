@@ -96,6 +96,9 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
     def plan_data_version(self) -> int:
         return remembered_version(self._file, "plans", super().plan_data_version)
 
+    def events_version(self) -> int:
+        return remembered_version(self._file, "events", super().events_version)
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for each call: connections are not thread-safe."""
         return self._con.cursor()

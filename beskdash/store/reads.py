@@ -194,6 +194,15 @@ class Reads:
 
     # --- audit log ---
 
+    def events_version(self) -> int:
+        """Grows with every event logged (a login too, which changes no data and so not `version()`)."""
+        cur = self.cursor()
+        try:
+            row = cur.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+        finally:
+            cur.close()
+        return int(row[0]) if row else 0
+
     def events(self, username: str | None = None, actions: list[str] | None = None,
                limit: int | None = None) -> pd.DataFrame:
         """The audit log, newest first: id, happened_at, username, action, detail, import_id."""

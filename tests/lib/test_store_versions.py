@@ -91,3 +91,10 @@ def test_a_read_that_a_commit_overtook_is_not_kept() -> None:
     assert remembered_version("/nowhere/overtaken.duckdb", "data", lambda: 8) == 8  # read again, not the stale 7
     assert remembered_version("/nowhere/overtaken.duckdb", "data", lambda: 9) == 8
     forget_versions("/nowhere/overtaken.duckdb")
+
+
+def test_a_logged_event_changes_the_log_version_and_not_the_data_version(store: Store) -> None:
+    data, log = store.version(), store.events_version()
+    store.log_event("anna", "login")
+    assert store.events_version() != log
+    assert store.version() == data  # a login changes no figure: the pages' caches stay warm
