@@ -51,8 +51,8 @@ st.header("Importhistorik")
 undone = st.session_state.pop("undo_done", None)
 if undone:
     st.success(undone)
-ui.dataframe(imports.history(store))
-choices = imports.undo_choices(store)
+ui.dataframe(ui.cached(imports.history)())
+choices = ui.cached(imports.undo_choices)()
 if choices:
     chosen = st.selectbox("Fortryd en import", list(choices), format_func=lambda i: choices[i])
     if st.button("Fortryd import"):
