@@ -127,10 +127,9 @@ def chart(build: Callable[..., Any], *args: Any, key: Any, alt: str | None = Non
     return True
 
 
-_VERSION_KEY = "_beskdash_data_version"
-
 _RUN_KEY = "_beskdash_run_versions"
 _STORE_KEY = "_store"  # beside the data versions, which are keyed by database path
+_SEEN_KEY = "_seen"  # the data version this run's cached calls have shown so far
 
 
 def _run_memo() -> dict[str, Any] | None:
@@ -165,9 +164,13 @@ def data_version(s: Store) -> int:
 def _one_version(before: int, after: int) -> None:
     """A page run shows one version of the data: when an import commits while a run is reading
     (between two of its queries, or during one), the run starts over, so no page mixes figures
-    from before and after an import (tests/fault/test_concurrent.py)."""
-    seen = st.session_state.get(_VERSION_KEY, before)
-    st.session_state[_VERSION_KEY] = after
+    from before and after an import (tests/fault/test_concurrent.py). A new version between two runs
+    is no mix: each run compares only with what its own cached calls have shown."""
+    run = _run_memo()
+    if run is None:
+        return
+    seen = run.get(_SEEN_KEY, before)
+    run[_SEEN_KEY] = after
     if seen != before or after != before:
         st.rerun()
 
@@ -234,9 +237,6 @@ def page_run() -> Iterator[None]:
     try:
         pinned = time.time()  # before the pointer is read: a run pinned later than a publish must show it
         snap = _pin()
-        # The version check of `cached` compares with the previous run's version; a new snapshot between
-        # runs is not a change inside this run, so it starts from the pinned one.
-        st.session_state[_VERSION_KEY] = data_version(_pinned_snapshot())
         st.html(f'<span hidden data-beskdash-snapshot="{snap.number}" data-beskdash-version="{snap.data_version}" '
                 f'data-beskdash-pinned="{pinned:.3f}"></span>')
         yield
@@ -251,8 +251,11 @@ def clear_caches() -> None:
     _DERIVED.clear()
     st.cache_data.clear()
     run = _run_memo()
-    if run is not None:  # the rest of this run reads the new version
+    if run is not None:  # the rest of this run reads the new version; what it showed before still counts
+        seen = run.get(_SEEN_KEY)
         run.clear()
+        if seen is not None:
+            run[_SEEN_KEY] = seen
 
 
 # --- URL state ----------------------------------------------------------------------------
