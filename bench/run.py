@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import duckdb  # noqa: E402
+import floor  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import synth  # noqa: E402
@@ -65,6 +66,7 @@ class Row:
     target: float | None  # the ratio must be at most this (None: shown for information)
     note: str = ""
     absolute_limit: float | None = None  # seconds, for `ours` itself where the issue names one
+    floor: float | None = None  # seconds: bare Streamlit drawing the same elements (pages; bench/floor.py)
 
     @property
     def ratio(self) -> float:
@@ -172,8 +174,20 @@ def _bench_pages(db: Path, tmp: Path, repeat: int) -> list[Row]:
         mini = AppTest.from_string(MINIMAL.replace("FRAMES", repr(str(pkl))), default_timeout=120).run()
         mini.run()
         ref = median_time(mini.run, repeat)
-        rows.append(Row(f"Side: {spec.title} (varm genkørsel)", ours, ref, 2.0,
-                        f"{len(frames)} tabeller/datasæt med st.dataframe"))
+        # the floor: the page's own elements redrawn by bare Streamlit calls, timed the same way
+        drawn = floor.build(at)
+        bare = AppTest.from_string(drawn.write(tmp / f"floor-{spec.url_path}.pkl"), default_timeout=120).run()
+        if bare.exception:
+            raise SystemExit(f"{spec.title}, Streamlit alene: {bare.exception[0].value}")
+        bare.run()
+        t_floor = median_time(bare.run, repeat)
+        note = (f"{len(frames)} tabeller/datasæt med st.dataframe · Streamlit alene (samme elementer): "
+                f"{ms(t_floor)} = {fmt.number(t_floor / ref, 1)}× referencen")
+        if drawn.substitutions:
+            note += f" ({drawn.substitutions} tilnærmet med st.markdown)"
+        if floor.element_types(bare) != drawn.expected:
+            note += " (ADVARSEL: gentegningen afviger fra siden)"
+        rows.append(Row(f"Side: {spec.title} (varm genkørsel)", ours, ref, 2.0, note, floor=t_floor))
     return rows
 
 
