@@ -89,6 +89,17 @@ def median_time(fn: Callable[[], object], repeat: int, setup: Callable[[], objec
     return statistics.median(times)
 
 
+def interleaved_medians(fns: list[Callable[[], object]], rounds: int) -> list[float]:
+    """The median time of each function, run in turn `rounds` times."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(rounds):
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    return [statistics.median(ts) for ts in times]
+
+
 def ms(s: float) -> str:
     return f"{fmt.number(s * 1000, 1)} ms" if s < 10 else f"{fmt.number(s, 1)} s"
 
@@ -167,20 +178,19 @@ def _bench_pages(db: Path, tmp: Path, repeat: int) -> list[Row]:
         if at.exception:
             raise SystemExit(f"{spec.title}: {at.exception[0].value}")
         at.run()  # warm: every cached query filled
-        ours = median_time(at.run, repeat)
         frames = _frames(at)
         pkl = tmp / f"frames-{spec.url_path}.pkl"
         pkl.write_bytes(pickle.dumps(frames))
         mini = AppTest.from_string(MINIMAL.replace("FRAMES", repr(str(pkl))), default_timeout=120).run()
         mini.run()
-        ref = median_time(mini.run, repeat)
         # the floor: the page's own elements redrawn by bare Streamlit calls, timed the same way
         drawn = floor.build(at)
         bare = AppTest.from_string(drawn.write(tmp / f"floor-{spec.url_path}.pkl"), default_timeout=120).run()
         if bare.exception:
             raise SystemExit(f"{spec.title}, Streamlit alene: {bare.exception[0].value}")
         bare.run()
-        t_floor = median_time(bare.run, repeat)
+        # page, reference and floor in turn, so a change of load on a shared machine hits all three alike
+        ours, ref, t_floor = interleaved_medians([at.run, mini.run, bare.run], max(30, repeat * 6))
         note = (f"{len(frames)} tabeller/datasæt med st.dataframe · Streamlit alene (samme elementer): "
                 f"{ms(t_floor)} = {fmt.number(t_floor / ref, 1)}× referencen")
         if drawn.substitutions:
