@@ -20,10 +20,5 @@ except MissingPage as e:
     # (.streamlit/config.toml), so the file's name is shown in Danish too; it is no secret.
     st.error(str(e))
     raise
-pages = [
-    st.Page(str(HERE / p.file), title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
-    for p in PAGES
-    if p.visible()
-]
 with ui.page_run():  # on a replica: a bounded number of runs at a time, each on one snapshot
-    st.navigation(pages).run()
+    st.navigation(ui.navigation_pages(PAGES, HERE)).run()
