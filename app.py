@@ -13,12 +13,12 @@ from beskdash.pages_registry import PAGES, MissingPage, check_files
 st.set_page_config(page_title="beskdash – beskæftigelsesplaner", page_icon="📊", layout="wide")
 
 HERE = Path(__file__).parent
-try:
-    check_files(PAGES, HERE)
-except MissingPage as e:
-    # A registry entry without its file stops the app here. Error details are hidden from users
-    # (.streamlit/config.toml), so the file's name is shown in Danish too; it is no secret.
-    st.error(str(e))
-    raise
 with ui.page_run():  # on a replica: a bounded number of runs at a time, each on one snapshot
-    st.navigation(ui.navigation_pages(PAGES, HERE)).run()
+    try:
+        pages = ui.navigation_pages(PAGES, HERE, check=check_files)
+    except MissingPage as e:
+        # A registry entry without its file stops the app here. Error details are hidden from users
+        # (.streamlit/config.toml), so the file's name is shown in Danish too; it is no secret.
+        st.error(str(e))
+        raise
+    st.navigation(pages).run()

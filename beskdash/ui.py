@@ -180,14 +180,16 @@ def _one_version(before: int, after: int) -> None:
 _PAGES_KEY = "_beskdash_pages"
 
 
-def navigation_pages(specs: list[Any], root: Path) -> list[Any]:
+def navigation_pages(specs: list[Any], root: Path, check: Callable[[list[Any], Path], None]) -> list[Any]:
     """The st.Page of every spec (`pages_registry.PageSpec`) whose `visible()` holds, made once per session
-    and set of pages: making one resolves its path and validates its icon, every run otherwise. A session
-    runs one script at a time, so its page objects are never shared between two runs at once."""
+    and set of pages, after `check(specs, root)` (which raises for a missing file): making one resolves its
+    path and validates its icon, every run otherwise. A session runs one script at a time, so its page
+    objects are never shared between two runs at once."""
     visible = tuple(p for p in specs if p.visible())
     held = st.session_state.get(_PAGES_KEY)
     if held is not None and held[0] == visible:
         return list(held[1])
+    check(specs, root)
     pages = [st.Page(str(root / p.file), title=p.title, icon=p.icon, url_path=p.url_path, default=p.default)
              for p in visible]
     st.session_state[_PAGES_KEY] = (visible, pages)
