@@ -274,8 +274,9 @@ def load_plan_file(path: Path) -> Plan:
     return plan
 
 
-def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
-    """All problems in all plan files, including references to unknown keys."""
+def _read_plans(plans_dir: Path) -> tuple[dict[str, Plan], list[str]]:
+    """Each plan file read and checked once: the valid plans by id, and every problem of the others."""
+    plans: dict[str, Plan] = {}
     problems: list[str] = []
     for path in sorted(plans_dir.glob("*.yaml")):
         try:
@@ -284,7 +285,13 @@ def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
             problems.extend(e.problems)
             continue
         problems.extend(_check_keys(plan, path.name, taxonomy))
-    return problems
+        plans[path.stem] = plan
+    return plans, problems
+
+
+def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
+    """All problems in all plan files, including references to unknown keys."""
+    return _read_plans(plans_dir)[1]
 
 
 def _check_keys(plan: Plan, name: str, taxonomy) -> list[str]:
@@ -326,10 +333,10 @@ def minister_goals() -> list[dict]:
 
 def load_plans(plans_dir: Path = PLANS_DIR) -> dict[str, Plan]:
     """Every plan, by id. Raises PlanError listing all problems if any file is invalid."""
-    problems = check_plans(plans_dir)
+    plans, problems = _read_plans(plans_dir)  # once: parsing the YAML is most of a page's first run
     if problems:
         raise PlanError(problems)
-    return {p.stem: load_plan_file(p) for p in sorted(plans_dir.glob("*.yaml"))}
+    return plans
 
 
 # --- Plans as text (the store keeps each version's YAML) -----------------------------------
