@@ -9,12 +9,15 @@ import sys
 
 from beskdash.cli import CliError
 from beskdash.commands import COMMANDS
+from beskdash.fmt import join_da
 from beskdash.plans import PlanError
 from beskdash.store import StoreBusy, UndoError
 from beskdash.validate import ValidationFailed, format_problems
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser. With `command`, only the module that registers it is loaded (a cold `serve`
+    skips the other commands' imports); without, all are, so `--help` lists every command."""
     p = argparse.ArgumentParser(prog="python -m beskdash",
                                 description="beskdash: beskæftigelsesplaner og ydelsestal")
     sub = p.add_subparsers(dest="command", required=True)
@@ -22,13 +25,28 @@ def parser() -> argparse.ArgumentParser:
         if importlib.util.find_spec(f"beskdash.commands.{name}") is None:  # a typo must not drop a command
             raise CliError(f"Kommandofilen beskdash/commands/{name}.py står i COMMANDS "
                            "(beskdash/commands/__init__.py), men findes ikke.")
+    for name, names in COMMANDS.items():
+        if command is not None and command not in names:
+            continue
+        before = set(sub.choices)
         importlib.import_module(f"beskdash.commands.{name}").register(sub)
+        registered = [c for c in sub.choices if c not in before]
+        if registered != list(names):  # else a command would load only with --help, or never
+            raise CliError(f"beskdash/commands/{name}.py registrerer {join_da(registered) or 'ingen kommandoer'}, "
+                           f"men COMMANDS (beskdash/commands/__init__.py) siger {join_da(list(names))}.")
     return p
 
 
+def _command(argv: list[str]) -> str | None:
+    """The command named first on the line, if COMMANDS knows it (the top level has no options but -h)."""
+    first = argv[0] if argv else None
+    return first if any(first in names for names in COMMANDS.values()) else None
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        p = parser()
+        p = parser(_command(argv))
     except CliError as e:
         print(f"Fejl: {e}", file=sys.stderr)
         return 1

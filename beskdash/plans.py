@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from beskdash import taxonomy
+from beskdash import taxonomy, yamlfile
 from beskdash.paths import DATA_DIR, PLANS_DIR
 from beskdash.periods import PeriodError, parse_period
 
@@ -265,7 +265,7 @@ def validate_plan(data: object, name: str) -> Plan:
 
 def load_plan_file(path: Path) -> Plan:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise PlanError([yaml_problem(e, path.name)]) from None
     plan = validate_plan(data, path.name)
@@ -274,8 +274,9 @@ def load_plan_file(path: Path) -> Plan:
     return plan
 
 
-def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
-    """All problems in all plan files, including references to unknown keys."""
+def _read_plans(plans_dir: Path) -> tuple[dict[str, Plan], list[str]]:
+    """Each plan file read and checked once: the valid plans by id, and every problem of the others."""
+    plans: dict[str, Plan] = {}
     problems: list[str] = []
     for path in sorted(plans_dir.glob("*.yaml")):
         try:
@@ -284,7 +285,13 @@ def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
             problems.extend(e.problems)
             continue
         problems.extend(_check_keys(plan, path.name, taxonomy))
-    return problems
+        plans[path.stem] = plan
+    return plans, problems
+
+
+def check_plans(plans_dir: Path = PLANS_DIR) -> list[str]:
+    """All problems in all plan files, including references to unknown keys."""
+    return _read_plans(plans_dir)[1]
 
 
 def _check_keys(plan: Plan, name: str, taxonomy) -> list[str]:
@@ -321,15 +328,15 @@ def _check_keys(plan: Plan, name: str, taxonomy) -> list[str]:
 @lru_cache(maxsize=1)
 def minister_goals() -> list[dict]:
     """The shared vocabulary of the national beskæftigelsespolitiske mål."""
-    return yaml.safe_load((DATA_DIR / "minister_goals.yaml").read_text(encoding="utf-8"))["goals"]
+    return yamlfile.safe_load((DATA_DIR / "minister_goals.yaml").read_text(encoding="utf-8"))["goals"]
 
 
 def load_plans(plans_dir: Path = PLANS_DIR) -> dict[str, Plan]:
     """Every plan, by id. Raises PlanError listing all problems if any file is invalid."""
-    problems = check_plans(plans_dir)
+    plans, problems = _read_plans(plans_dir)  # once: parsing the YAML is most of a page's first run
     if problems:
         raise PlanError(problems)
-    return {p.stem: load_plan_file(p) for p in sorted(plans_dir.glob("*.yaml"))}
+    return plans
 
 
 # --- Plans as text (the store keeps each version's YAML) -----------------------------------
@@ -338,7 +345,7 @@ def parse_plan_text(text: str, name: str) -> Plan:
     """A plan from YAML text, checked like `plans check` checks a file (schema and taxonomy keys);
     raises PlanError with every problem as `name: path: why`."""
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.safe_load(text)
     except yaml.YAMLError as e:
         raise PlanError([yaml_problem(e, name)]) from None
     plan = validate_plan(data, name)

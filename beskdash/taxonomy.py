@@ -11,8 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
-
+from beskdash import yamlfile
 from beskdash.paths import DATA_DIR
 
 
@@ -94,7 +93,7 @@ class Taxonomy:
 
 def _load() -> Taxonomy:
     areas: dict[str, Area] = {}
-    extra = yaml.safe_load((DATA_DIR / "areas" / "extra_areas.yaml").read_text(encoding="utf-8"))
+    extra = yamlfile.safe_load((DATA_DIR / "areas" / "extra_areas.yaml").read_text(encoding="utf-8"))
     region_by_name = {}
     for a in extra["areas"]:
         areas[a["code"]] = Area(a["code"], a["da"], a["en"], a["kind"], labels=tuple(a["labels"]))
@@ -121,7 +120,7 @@ def _load() -> Taxonomy:
         for lab in (a.code, a.name_da, a.name_en, *a.labels):
             area_labels.setdefault(_norm(lab), a.code)
 
-    tax = yaml.safe_load((DATA_DIR / "taxonomy.yaml").read_text(encoding="utf-8"))
+    tax = yamlfile.safe_load((DATA_DIR / "taxonomy.yaml").read_text(encoding="utf-8"))
     benefits = {
         b["key"]: Benefit(b["key"], b["da"], b["en"], b.get("group", "benefit"),
                           tuple(b.get("total_of", [])), b.get("part_of"), tuple(b.get("labels", [])))
@@ -143,7 +142,7 @@ def _load() -> Taxonomy:
 
 def _kommuner_rows() -> list[dict[str, str]]:
     """data/areas/kommuner.yaml as rows (kode, navn, landsdel, region), in the file's order."""
-    k = yaml.safe_load((DATA_DIR / "areas" / "kommuner.yaml").read_text(encoding="utf-8"))
+    k = yamlfile.safe_load((DATA_DIR / "areas" / "kommuner.yaml").read_text(encoding="utf-8"))
     return [{"kode": code, "navn": name, "landsdel": ld, "region": k["landsdele"][ld]}
             for code, name, ld in k["kommuner"]]
 

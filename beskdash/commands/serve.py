@@ -26,6 +26,7 @@ from beskdash.store import publish
 
 def cmd_serve(args: argparse.Namespace) -> None:
     # deferred: the other commands start without loading streamlit
+    from streamlit import delta_generator
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
@@ -38,6 +39,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
         os.environ[publish.REPLICA_ENV] = str(d.resolve())
         os.environ.pop(publish.PUBLISH_ENV, None)  # a replica never publishes (nor writes)
     PagesManager.uses_pages_directory = False
+    # The first element a process draws makes Streamlit check once whether it runs in a REPL, to warn
+    # "use streamlit run"; under `serve` it never does, and the check (inspect.stack(), which reads the
+    # source of every frame and scans every loaded module) held the first page's heading ~100 ms.
+    delta_generator._use_warning_has_been_displayed = True
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *args.extra]
     cli.main()
 

@@ -3,6 +3,8 @@ stops the start with a Danish message naming it, instead of a page or command si
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,7 +48,35 @@ def test_the_app_does_not_start_with_a_page_file_missing(monkeypatch: pytest.Mon
 
 def test_a_command_module_that_is_missing_stops_the_cli_naming_it(monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cli_main, "COMMANDS", ["core", "rapprt"])
-    assert cli_main.main(["build", "--help"]) == 1
+    monkeypatch.setattr(cli_main, "COMMANDS", {"core": ("build", "export"), "rapprt": ("report",)})
+    assert cli_main.main(["build", "--help"]) == 1  # checked even when only `build`'s module is loaded
     err = capsys.readouterr().err
     assert "beskdash/commands/rapprt.py står i COMMANDS" in err and "findes ikke" in err
+
+
+def test_a_command_module_registering_other_commands_than_listed_stops_the_cli(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli_main, "COMMANDS", {"core": ("build", "eksport")})
+    assert cli_main.main(["--help"]) == 1
+    assert capsys.readouterr().err == ("Fejl: beskdash/commands/core.py registrerer build og export, men COMMANDS "
+                                       "(beskdash/commands/__init__.py) siger build og eksport.\n")
+
+
+def test_help_lists_every_command_of_every_module(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        cli_main.main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    listed = [n for names in cli_main.COMMANDS.values() for n in names]
+    assert len(listed) > 10 and all(f"\n    {n} " in out for n in listed)
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    # `serve` starts the server before the page's imports; the report's Altair and the fetchers' HTTP
+    # stack must not come first. A fresh interpreter, since this test run has imported everything.
+    code = ("import sys; from beskdash.__main__ import parser; p = parser('serve'); "
+            "print(sorted(p._subparsers._group_actions[0].choices)); "
+            "print(sorted(m for m in sys.modules if m.startswith('beskdash.commands.') or m in "
+            "('altair', 'requests', 'openpyxl', 'beskdash.report', 'beskdash.fetch')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["['serve']", "['beskdash.commands.serve']"]
