@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,9 +67,13 @@ def entries(figures: pd.DataFrame, plan_id: str, goal_id: str) -> list[Entered]:
 
 def points(figures: pd.DataFrame, plan_id: str, goal_id: str) -> pd.DataFrame:
     """A numeric goal's own figures in the shape of the engine's series points, so one rule judges both."""
-    rows = [(e.period, periods.kind(e.period), periods.end_month(e.period), e.value, (source_key(plan_id),),
-             False, False) for e in entries(figures, plan_id, goal_id) if e.value is not None]
-    return pd.DataFrame(rows, columns=POINT_COLUMNS)
+    return pd.DataFrame(point_rows(entries(figures, plan_id, goal_id), plan_id), columns=POINT_COLUMNS)
+
+
+def point_rows(entered: Iterable[Entered], plan_id: str) -> list[tuple]:
+    """`points`' rows (POINT_COLUMNS) from the goal's entries."""
+    return [(e.period, periods.kind(e.period), periods.end_month(e.period), e.value, (source_key(plan_id),),
+             False, False) for e in entered if e.value is not None]
 
 
 def assessment(figures: pd.DataFrame, plan_id: str, goal_id: str) -> Entered | None:

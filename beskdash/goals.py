@@ -34,9 +34,9 @@ qualitative goal shows the jobcenter's own assessment (``Reason.ASSESSED``), nev
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import starmap
 from typing import Any
 
 import pandas as pd
@@ -45,6 +45,17 @@ from beskdash import evidence, periods, plan_versions, season, taxonomy, templat
 from beskdash.evidence import Entered
 from beskdash.needs import SeriesBreak, breaks_for
 from beskdash.plans import FocusArea, Goal, Plan, PlanError, minister_goals
+from beskdash.points import (
+    ObsIndex,
+    Point,
+    index_observations,
+    is_na,
+    judged_points,
+    judged_rows,
+    series_points,
+    series_rows,
+    to_frame,
+)
 from beskdash.status import Status
 from beskdash.store import Store
 from beskdash.taxonomy import NUMERATOR_MEASURE, SHARE_DENOMINATORS
@@ -181,75 +192,6 @@ def _ordinal_at(end_month: int, kind: str) -> int:
     return end_month // 12
 
 
-def _with_period_columns(obs: pd.DataFrame) -> pd.DataFrame:
-    if "period_kind" in obs and "period_end" in obs:
-        return obs
-    obs = obs.copy()
-    obs["period_kind"] = obs["period"].map(periods.kind)
-    obs["period_end"] = obs["period"].map(periods.end_month)
-    return obs
-
-
-def _pick_sources(obs: pd.DataFrame, source: str | None) -> pd.DataFrame:
-    """One value per (benefit, measure, period): registers before transcribed plan figures."""
-    if source:
-        obs = obs[obs["source"] == source]
-    if obs.empty:
-        return obs
-    obs = obs.assign(_plan=obs["source"].str.startswith("plan:"))
-    obs = obs.sort_values(["benefit", "measure", "period", "_plan", "source"])
-    return obs.drop_duplicates(["benefit", "measure", "period"], keep="first").drop(columns="_plan")
-
-
-def series_points(goal: Goal, obs: pd.DataFrame) -> pd.DataFrame:
-    """The goal's series, one row per period: period, kind, end, value, sources (tuple), and why a
-    value is NaN: `suppressed` (a part is in the source without a number) or `incomplete` (a part
-    of the sum is absent). Empty for goals without a series."""
-    cols = ["period", "kind", "end", "value", "sources", "suppressed", "incomplete"]
-    s = goal.indicator.series if goal.indicator else None
-    if s is None or obs.empty:
-        return pd.DataFrame(columns=cols)
-    obs = _with_period_columns(obs)
-    obs = obs[obs["area_code"] == s.area]
-    share_sum = len(s.benefits) > 1 and taxonomy.is_share(s.measure)
-    if share_sum:
-        if s.measure not in SHARE_DENOMINATORS:
-            return pd.DataFrame(columns=cols)
-        den_b, den_m = SHARE_DENOMINATORS[s.measure]
-        wanted = {(b, NUMERATOR_MEASURE) for b in s.benefits} | {(den_b, den_m)}
-    else:
-        wanted = {(b, s.measure) for b in s.benefits}
-    keys = list(zip(obs["benefit"], obs["measure"]))
-    obs = obs[[k in wanted for k in keys]]
-    obs = _pick_sources(obs, s.source)
-    if obs.empty:
-        return pd.DataFrame(columns=cols)
-    # One pass over plain columns: a pandas group per period costs more than the whole series' arithmetic.
-    by_period: dict[str, tuple[str, int, dict[tuple[str, str], Any], set[str]]] = {}
-    for period, kind, end, b, m, v, src in zip(obs["period"], obs["period_kind"], obs["period_end"], obs["benefit"],
-                                               obs["measure"], obs["value"], obs["source"]):
-        if period not in by_period:
-            by_period[period] = (kind, int(end), {}, set())
-        by_period[period][2][(b, m)] = v
-        by_period[period][3].add(src)
-    rows = []
-    for period, (kind, end, vals, srcs) in by_period.items():
-        incomplete = any(k not in vals for k in wanted)
-        suppressed = any(k in vals and pd.isna(vals[k]) for k in wanted)
-        complete = not incomplete and not suppressed
-        value = math.nan
-        if complete and share_sum:
-            den = vals[(den_b, den_m)]
-            if den:
-                value = sum(vals[(b, NUMERATOR_MEASURE)] for b in s.benefits) / den * 100
-        elif complete:
-            value = sum(vals[(b, s.measure)] for b in s.benefits)
-        rows.append((period, kind, end, value, tuple(sorted(srcs)), suppressed, incomplete))
-    df = pd.DataFrame(rows, columns=cols)
-    df["_s"] = df["period"].map(periods.sort_key)
-    return df.sort_values("_s").drop(columns="_s").reset_index(drop=True)
-
-
 def project(points: pd.DataFrame, deadline: str) -> Projection | None:
     """Least squares over the last TREND_POINTS valid points (one periodicity), read at the deadline."""
     pts = points.dropna(subset=["value"]).tail(TREND_POINTS)
@@ -264,19 +206,6 @@ def project(points: pd.DataFrame, deadline: str) -> Projection | None:
     intercept = my - slope * mx
     at = intercept + slope * _ordinal_at(periods.end_month(deadline), kind)
     return Projection(kind, len(pts), pts["period"].iloc[0], pts["period"].iloc[-1], slope, intercept, at)
-
-
-def _judged_points(points: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """The series in the target's own period type (year or quarter): the source's own figures, else the means
-    of complete months (or quarters); `how` says which. Empty when no such period is complete."""
-    rows = []
-    for period, value, how in season.complete_periods(points, kind):
-        end = periods.end_month(period)
-        start = end - (11 if kind == "year" else 2)
-        used = points[(points["end"] >= start) & (points["end"] <= end) & points["value"].notna()]
-        srcs = tuple(sorted({x for t in used["sources"] for x in t}))
-        rows.append((period, kind, end, value, srcs, False, False, how))
-    return pd.DataFrame(rows, columns=[*evidence.POINT_COLUMNS, "how"])
 
 
 def project_seasonal(points: pd.DataFrame, deadline: str, brk: SeriesBreak | None,
@@ -301,20 +230,29 @@ def _meets(value: float, reference: float, direction: str | None, strict: bool, 
     return value > reference - tolerance + _EPS if strict else value >= reference - tolerance - _EPS
 
 
-def _choose_kind(valid_after: pd.DataFrame, deadline_kind: str | None) -> str:
+def _choose_kind(valid_after: list[Point], deadline_kind: str | None) -> str:
     """The periodicity to judge by: the one with the newest value; ties go to the deadline's, then
-    to the one with more values."""
-    best = valid_after.groupby("kind").agg(end=("end", "max"), n=("end", "size")).reset_index()
-    best["is_deadline_kind"] = best["kind"] == deadline_kind
-    best = best.sort_values(["end", "is_deadline_kind", "n"], ascending=False)
-    return str(best["kind"].iloc[0])
+    to the one with more values (then to the first by name)."""
+    newest: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for r in valid_after:
+        newest[r.kind] = max(newest.get(r.kind, r.end), r.end)
+        count[r.kind] = count.get(r.kind, 0) + 1
+    return max(sorted(newest), key=lambda k: (newest[k], k == deadline_kind, count[k]))
 
 
 # --- The engine ----------------------------------------------------------------------------
 
-def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | None = None) -> GoalResult:
-    """One goal judged against `obs` (tidy observations; only the goal's series is used) and, for a goal
-    without a series, `figures` (the own figures and assessments, `Store.goal_figures`)."""
+def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame | ObsIndex, figures: pd.DataFrame | None = None
+             ) -> GoalResult:
+    """One goal judged against `obs` (tidy observations, or their `index_observations`; only the goal's series
+    is used) and, for a goal without a series, `figures` (the own figures and assessments, `Store.goal_figures`)."""
+    return _evaluate(plan, goal, obs if isinstance(obs, dict) else index_observations(obs), figures,
+                     template.rows_for(plan, goal.id))
+
+
+def _evaluate(plan: Plan, goal: Goal, index: ObsIndex, figures: pd.DataFrame | None,
+              template_rows: list[template.TemplateRow]) -> GoalResult:
     unit = unit_of(goal)
     kind_of_evidence = template.evidence_kind(goal)
     s = goal.indicator.series if goal.indicator else None
@@ -326,7 +264,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
         deadline=t.deadline if t else None, ref_section=goal.ref.section, ref_quote=goal.ref.quote,
         seed_file=goal.ref.file or plan.seed_file, goal=goal, municipality=plan.municipality, plan_year=plan.year,
         evidence=kind_of_evidence,
-        template_rows=() if kind_of_evidence == template.SERIES else tuple(template.rows_for(plan, goal.id)),
+        template_rows=() if kind_of_evidence == template.SERIES else tuple(template_rows),
     )
     plan_source = f"plan:{plan.id}"
     printed = goal.baseline is not None and goal.baseline.value is not None
@@ -347,28 +285,27 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
 
     entered: tuple[Entered, ...] = ()
     if kind_of_evidence == template.OWN:
-        points = evidence.points(figures, plan.id, goal.id) if figures is not None else pd.DataFrame(
-            columns=evidence.POINT_COLUMNS)
         entered = tuple(evidence.entries(figures, plan.id, goal.id)) if figures is not None else ()
+        rows = list(starmap(Point, evidence.point_rows(entered, plan.id)))
     else:
-        points = series_points(goal, obs)
-    valid = points.dropna(subset=["value"])
+        rows = series_rows(goal, index)
+    valid = [r for r in rows if not is_na(r.value)]
+    values = season.by_period((r.period, r.kind, r.value) for r in rows)
     deadline_kind = periods.kind(t.deadline) if t else None
     # The target's own type of period: a year's (or quarter's) figure, never one month of it.
-    judged = _judged_points(points, deadline_kind) if deadline_kind in ("year", "quarter") else None
+    judged = judged_rows(valid, values, deadline_kind) if deadline_kind in ("year", "quarter") else None
     # The baseline the plan names without a figure, taken from the data for that very period.
     if baseline is None and baseline_period is not None:
-        v, _how = season.period_value(points, baseline_period)
+        v, _how = season.value_of(values, baseline_period)
         if v is not None:
-            used = valid[(valid["end"] <= periods.end_month(baseline_period))]
-            baseline, baseline_from = v, (used["sources"].iloc[-1][0] if len(used) else None)
+            used = [r for r in valid if r.end <= periods.end_month(baseline_period)]
+            baseline, baseline_from = v, (used[-1].sources[0] if used else None)
     # A direction without a baseline: the last value before the plan year (a whole year for a yearly target).
-    if baseline_period is None and t is not None and t.type == "direction" and not valid.empty:
-        pool = judged if judged is not None and len(judged) else valid
-        before = pool[pool["end"] < plan.year * 12]
-        if not before.empty:
-            last = before.iloc[-1]
-            baseline, baseline_period, baseline_from = float(last["value"]), last["period"], last["sources"][0]
+    if baseline_period is None and t is not None and t.type == "direction" and valid:
+        before = [r for r in (judged or valid) if r.end < plan.year * 12]
+        if before:
+            prior = before[-1]
+            baseline, baseline_period, baseline_from = float(prior.value), prior.period, prior.sources[0]
     after = baseline_period or str(plan.year - 1)
     after_end = periods.end_month(after)
     if baseline_from and baseline_from != "plan":
@@ -384,34 +321,35 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
         elif t.type == "direction":
             reference = baseline
 
-    later = valid[valid["end"] > after_end]
-    gaps = points[(points["end"] > after_end) & points["value"].isna()]
-    suppressed, incomplete = int(gaps["suppressed"].sum()), int((gaps["incomplete"] & ~gaps["suppressed"]).sum())
+    later = [r for r in valid if r.end > after_end]
+    gaps = [r for r in rows if r.end > after_end and is_na(r.value)]
+    suppressed = sum(1 for r in gaps if r.suppressed)
+    incomplete = sum(1 for r in gaps if r.incomplete and not r.suppressed)
     needs_baseline = baseline is None and t is not None and t.type != "absolute"
     latest = latest_period = latest_source = latest_how = None
     parts = (0, 0)
-    if judged is not None and not later.empty:
+    if judged is not None and later:
         # A yearly (quarterly) target: only whole periods count; at the deadline, the deadline's own.
         kind = deadline_kind
-        pool = judged[judged["end"] > after_end]
-        at_deadline = pool[pool["period"] == t.deadline] if t is not None else pool.iloc[0:0]
-        last = at_deadline.iloc[-1] if len(at_deadline) else (pool.iloc[-1] if len(pool) else None)
+        pool = [j for j in judged if j.end > after_end]
+        at_deadline = [j for j in pool if t is not None and j.period == t.deadline]
+        last = at_deadline[-1] if at_deadline else (pool[-1] if pool else None)
         if last is not None:
-            latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
-            latest_how = str(last["how"])
-            sources.extend(last["sources"])
+            latest, latest_period, latest_source = float(last.value), str(last.period), last.sources[0]
+            latest_how = str(last.how)
+            sources.extend(last.sources)
         else:
-            newest = later.iloc[-1]
-            period = str(periods.year(newest["period"])) if kind == "year" else (
-                f"{periods.year(newest['period'])}Q{(int(newest['end']) % 12) // 3 + 1}")
-            parts = season.count_parts(points, period)
-            sources.extend(newest["sources"])
+            newest = later[-1]
+            period = str(periods.year(newest.period)) if kind == "year" else (
+                f"{periods.year(newest.period)}Q{(int(newest.end) % 12) // 3 + 1}")
+            parts = season.parts_of(values, period)
+            sources.extend(newest.sources)
     else:
-        kind = _choose_kind(later, deadline_kind) if not later.empty else None
+        kind = _choose_kind(later, deadline_kind) if later else None
         if kind is not None:
-            last = later[later["kind"] == kind].iloc[-1]
-            latest, latest_period, latest_source = float(last["value"]), str(last["period"]), last["sources"][0]
-            sources.extend(last["sources"])
+            last = [r for r in later if r.kind == kind][-1]
+            latest, latest_period, latest_source = float(last.value), str(last.period), last.sources[0]
+            sources.extend(last.sources)
     brks = breaks_for(list(s.benefits), after) if s is not None else []
     brk = brks[-1] if brks else None
     gap = gap_pct = None
@@ -432,7 +370,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
         return GoalResult(**common, status=status, reason=reason, projection=projection, needs_extract=missing,
                           trend_values=trend_values)
 
-    if s is None and valid.empty:
+    if s is None and not valid:
         if t is None:
             return result(Status.KAN_IKKE, Reason.NO_TARGET, missing=True)
         return result(Status.KAN_IKKE, Reason.NO_SERIES, missing=True)
@@ -452,6 +390,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
         if after_end >= deadline_end or periods.end_month(latest_period) >= deadline_end:
             return result(Status.IKKE_PAA_VEJ, Reason.DEADLINE_PASSED)
     proj: Projection | season.SeasonalProjection | None
+    points = to_frame(rows)
     if kind in ("year", "mat") and judged is None:
         proj = project(points[points["kind"] == kind], t.deadline)
     else:
@@ -459,7 +398,7 @@ def evaluate(plan: Plan, goal: Goal, obs: pd.DataFrame, figures: pd.DataFrame | 
     if proj is None:
         if latest is None:
             return result(Status.KAN_IKKE, Reason.INCOMPLETE_PERIOD)
-        n = int(points[(points["kind"] == kind)]["value"].notna().sum())
+        n = sum(1 for r in valid if r.kind == kind)
         return result(Status.KAN_IKKE, Reason.TOO_FEW_POINTS, trend_values=n)
     if _meets(proj.deadline_value, reference, goal.direction, strict, tol):
         return result(Status.PAA_VEJ, Reason.PROJECTED_MET, projection=proj)
@@ -494,9 +433,16 @@ def evaluate_plan(store: Store, plan_id: str, plans_version: str = "", until: st
     """Every goal of one plan, in the plan's order, with data up to `until` (default: all).
     (`plans_version` only keys the pages' cache.)"""
     plan = plans(store)[plan_id]
-    obs = observations_for(store, plan, until)
+    index = index_observations(observations_for(store, plan, until))
     figures = figures_for(store, plan_id, until, entered_before)
-    return [evaluate(plan, g, obs, figures) for g in plan.goals]
+    # Each goal's own figures and template rows, split once for the plan.
+    by_goal = dict(tuple(figures.groupby("goal_id", sort=False))) if not figures.empty else {}
+    none = figures.iloc[0:0]
+    rows_by_goal: dict[str, list[template.TemplateRow]] = {}
+    for r in template.rows(plan):
+        rows_by_goal.setdefault(r.goal_id, []).append(r)
+    return [_evaluate(plan, g, index, by_goal.get(g.id, none), rows_by_goal.get(g.id, []))
+            for g in plan.goals]
 
 
 def figures_for(store: Store, plan_id: str, until: str | None = None,
@@ -542,7 +488,7 @@ def goal_detail(store: Store, plan_id: str, goal_id: str, plans_version: str = "
     titles = dict(zip(src["key"], src["title"]))
     if res.series_kind in ("year", "quarter") and not (pts["kind"] == res.series_kind).any() and len(pts):
         # a yearly target judged on means of months: the years as judged, the months beside them
-        judged = _judged_points(pts, res.series_kind).drop(columns="how")
+        judged = judged_points(pts, res.series_kind).drop(columns="how")
         return GoalDetail(res, judged, pts.reset_index(drop=True), area, titles)
     if res.series_kind:
         return GoalDetail(res, pts[pts["kind"] == res.series_kind].reset_index(drop=True),

@@ -146,6 +146,13 @@ def in_range(period: str, period_from: str | None, period_to: str | None) -> boo
     return not (period_to and e > end_month(parse_period(period_to)))
 
 
+def within(ps: Iterable[str], period_from: str | None, period_to: str | None) -> list[bool]:
+    """`in_range` for many periods, the bounds parsed once."""
+    lo = end_month(parse_period(period_from)) if period_from else None
+    hi = end_month(parse_period(period_to)) if period_to else None
+    return [(lo is None or e >= lo) and (hi is None or e <= hi) for e in map(end_month, ps)]
+
+
 def label_da(period: str, short: bool = False) -> str:
     """How a Dane writes it: `2019`, `4. kvt. 2019` (no-break space), `december 2019` (short: `dec. 2019`)."""
     k = kind(period)

@@ -13,8 +13,10 @@ that removes the season. Pure functions on a goal's points (period, kind, value)
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from beskdash import periods
@@ -23,14 +25,41 @@ TREND_POINTS = 8  # values of the moving average the line goes through (and year
 MOVING_AVERAGE, YEAR_ON_YEAR = "12-måneders glidende gennemsnit", "ændring fra samme måneder året før"
 
 
+# The points with a value, by period: (position, kind, value), the first point of each period. Built once
+# per goal (`by_period`), so each year's or quarter's figure is a few look-ups, not a filter of a frame.
+ByPeriod = dict[str, tuple[int, str, float]]
+
+
+def by_period(points: Iterable[tuple[str, str, float]]) -> ByPeriod:
+    """(period, kind, value) triples, in the points' order, as `ByPeriod` (values that are NaN or None left out)."""
+    out: ByPeriod = {}
+    for i, (p, k, v) in enumerate(points):
+        if v is not None and v == v and p not in out:
+            out[p] = (i, k, v)
+    return out
+
+
+def _by_period(points: pd.DataFrame) -> ByPeriod:
+    return by_period(zip(points["period"].tolist(), points["kind"].tolist(), points["value"].tolist()))
+
+
+def _mean(values: list[float]) -> float:
+    """As pandas' Series.mean (numpy's pairwise sum over the count), to the last bit."""
+    return float(np.asarray(values, dtype="float64").sum() / len(values))
+
+
 def period_value(points: pd.DataFrame, period: str) -> tuple[float | None, str | None]:
     """The value of a year or quarter (or month) and how it was found: 'kilde' (the source's own figure
     for that period), 'gennemsnit af 12 måneder' or (a year of quarterly values) 'gennemsnit af 4 kvartaler'.
     None when the source has none and a part is missing."""
-    valid = points.dropna(subset=["value"])
-    own = valid[valid["period"] == period]
-    if not own.empty:
-        return float(own["value"].iloc[0]), "kilde"
+    return value_of(_by_period(points), period)
+
+
+def value_of(valid: ByPeriod, period: str) -> tuple[float | None, str | None]:
+    """`period_value` on the points `by_period` holds."""
+    own = valid.get(period)
+    if own is not None:
+        return float(own[2]), "kilde"
     kind = periods.kind(period)
     if kind not in ("year", "quarter"):
         return None, None
@@ -42,37 +71,46 @@ def period_value(points: pd.DataFrame, period: str) -> tuple[float | None, str |
         step = 1 if part_kind == "month" else 3
         wanted = {periods.from_ordinal(periods.ordinal(periods.from_ordinal(end - i * step, "month"))
                                        // (1 if part_kind == "month" else 3), part_kind) for i in range(n)}
-        m = valid[(valid["kind"] == part_kind) & valid["period"].isin(wanted)]
-        if len(m) == n:
-            return float(m["value"].mean()), f"gennemsnit af {n} {word}"
+        found = sorted(valid[w] for w in wanted if w in valid and valid[w][1] == part_kind)
+        if len(found) == n:  # in the points' order, as the mean of a frame's column adds them
+            return _mean([v for _, _, v in found]), f"gennemsnit af {n} {word}"
     return None, None
 
 
 def count_parts(points: pd.DataFrame, period: str) -> tuple[int, int]:
     """How many of a year's (or quarter's) months have a value, of how many; a year of quarterly values
     counts quarters: for 'N af 12 måneder'."""
-    valid = points.dropna(subset=["value"])
+    return parts_of(_by_period(points), period)
+
+
+def parts_of(valid: ByPeriod, period: str) -> tuple[int, int]:
+    """`count_parts` on the points `by_period` holds."""
     end = periods.end_month(period)
     year = periods.kind(period) == "year"
     months = {periods.from_ordinal(end - i, "month") for i in range(12 if year else 3)}
-    n = int(valid["period"].isin(months).sum())
+    n = sum(1 for m in months if m in valid)
     if n or not year:
         return n, 12 if year else 3
     quarters = {f"{periods.year(period)}Q{q}" for q in range(1, 5)}
-    return int(valid["period"].isin(quarters).sum()), 4
+    return sum(1 for q in quarters if q in valid), 4
 
 
 def complete_periods(points: pd.DataFrame, kind: str) -> list[tuple[str, float, str]]:
     """Every year (or quarter) with a figure (the source's or a complete mean of months), oldest first:
     (period, value, how)."""
-    valid = points.dropna(subset=["value"])
-    candidates = set(valid.loc[valid["kind"] == kind, "period"])
-    for p in valid.loc[valid["kind"].isin(["month", "quarter"]), "period"]:
-        y, q = periods.year(p), (periods.end_month(p) % 12) // 3 + 1
-        candidates.add(str(y) if kind == "year" else f"{y}Q{q}")
+    return complete_of(_by_period(points), kind)
+
+
+def complete_of(valid: ByPeriod, kind: str) -> list[tuple[str, float, str]]:
+    """`complete_periods` on the points `by_period` holds."""
+    candidates = {p for p, (_, k, _) in valid.items() if k == kind}
+    for p, (_, k, _) in valid.items():
+        if k in ("month", "quarter"):
+            y, q = periods.year(p), (periods.end_month(p) % 12) // 3 + 1
+            candidates.add(str(y) if kind == "year" else f"{y}Q{q}")
     out = []
     for p in sorted(candidates, key=periods.sort_key):
-        v, how = period_value(points, p)
+        v, how = value_of(valid, p)
         if v is not None:
             out.append((p, v, how or ""))
     return out

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -100,7 +101,7 @@ def unit_label(measure: str, scale: str, view: str, base: str | None, is_share: 
 
 def split_cells(values: pd.Series) -> set[str]:
     """The distinct items of comma-joined cells (a group's cell lists its members' sources/dates)."""
-    return {s.strip() for v in values.dropna() for s in str(v).split(",") if s.strip()}
+    return {s.strip() for v in values.dropna().unique().tolist() for s in str(v).split(",") if s.strip()}
 
 
 def denominator_text(rows: pd.DataFrame) -> str | None:
@@ -165,12 +166,13 @@ def series(
 
     codes = list(dict.fromkeys([*areas, *(c for g in groups for c in g.members)]))
     num = numerators(store, codes, benefits, measure, source)
-    kinds = num["period_kind"].value_counts()
-    if period_kind is None:
-        period_kind = str(kinds.index[0]) if len(kinds) else "quarter"
-    num = num[num["period_kind"] == period_kind]
-    shown_codes = codes if groups else areas
-    all_periods = periods.distinct_sorted(list(num.loc[num["area_code"].isin(shown_codes), "period"]))
+    kinds = Counter(num["period_kind"].tolist())
+    if period_kind is None:  # the most common kind (the first seen on a tie, as value_counts orders them)
+        period_kind = str(kinds.most_common(1)[0][0]) if kinds else "quarter"
+    if kinds[period_kind] < len(num):
+        num = num[num["period_kind"] == period_kind]
+    # the grid's periods: those of the areas shown, and of the groups' members (the store read no others)
+    all_periods = periods.distinct_sorted(num["period"].tolist())
     if base is not None:
         base = periods.parse_period(base)
         if periods.kind(base) != period_kind:
@@ -185,7 +187,7 @@ def series(
     # object columns even when empty: with no figures at all the merge must still find text keys
     grid = pd.DataFrame({"area_code": pd.Series([c for c in codes for _ in all_periods], dtype=object),
                          "period": pd.Series(all_periods * len(codes), dtype=object)})
-    grid = grid.merge(num.drop(columns="period_kind"), on=["area_code", "period"], how="left")
+    grid = _left_join(grid, num, ["numerator", "source", "gap"])
     if pop is not None:
         grid = grid.merge(pop, on=["area_code", "period"], how="left")
     else:
@@ -197,17 +199,17 @@ def series(
     parts = []
     if areas:  # the grid lists `areas` first, in their order: one selection, not one copy per area
         names = {c: taxonomy.area_name(c) for c in areas}
-        part = grid[grid["area_code"].isin(areas)].copy()
-        part["series"] = part["area_code"]
-        part["area_name"] = part["area_code"].map(names)
-        part["is_group"] = False
+        part = grid[grid["area_code"].isin(areas)] if groups else grid
+        shown_areas = part["area_code"].tolist()
+        part = part.assign(series=part["area_code"], area_name=[names[c] for c in shown_areas], is_group=False)
         if pop is not None:
             no_pop = part["gap"].isna() & part["population"].isna()
             part.loc[no_pop, "gap"] = "ingen befolkningstal for " + part.loc[no_pop, "area_name"]
         parts.append(part)
     for g in groups:
         parts.append(_group_rows(grid, g, all_periods, measure, pop is not None))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*grid.columns, "series"])
+    frame = (parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)) if parts else pd.DataFrame(
+        columns=[*grid.columns, "series"])
 
     level = frame["numerator"].astype("float64")
     if scale in ("per1000", "popshare"):
@@ -216,14 +218,22 @@ def series(
     frame["level"] = level.where(frame["gap"].isna())
     frame["value"] = _apply_view(frame, view, base, is_share)
     # Per distinct period, not per row: a long series has thousands of rows and a few hundred periods.
-    uniq = list(dict.fromkeys(frame["period"]))
-    frame["period_label"] = frame["period"].map({p: fmt.period(p) for p in uniq})
-    frame = frame[frame["period"].isin([p for p in uniq if periods.in_range(p, period_from, period_to)])]
-    shown = periods.distinct_sorted(list(dict.fromkeys(frame["period"])))
+    row_periods = frame["period"].tolist()
+    uniq = list(dict.fromkeys(row_periods))
+    labels_of = {p: fmt.period(p) for p in uniq}
+    frame["period_label"] = [labels_of[p] for p in row_periods]
+    keep = {p for p, ok in zip(uniq, periods.within(uniq, period_from, period_to)) if ok}
+    inside = [p in keep for p in row_periods]
+    if not all(inside):
+        frame = frame[inside]
+    shown = periods.distinct_sorted(keep)
     order = [*areas, *(g.series_id for g in groups)]
-    frame = frame.assign(_s=frame["series"].map({s: i for i, s in enumerate(order)}),
-                         _p=frame["period"].map({p: i for i, p in enumerate(shown)}))
-    frame = frame.sort_values(["_s", "_p"], kind="stable")[COLUMNS].reset_index(drop=True)
+    at_s, at_p = {s: i for i, s in enumerate(order)}, {p: i for i, p in enumerate(shown)}
+    keys = [(at_s[s], at_p[p]) for s, p in zip(frame["series"].tolist(), frame["period"].tolist())]
+    if keys != sorted(keys):  # the grid is built in this order already; sort only where it is not
+        frame = frame.assign(_s=[k[0] for k in keys], _p=[k[1] for k in keys]).sort_values(["_s", "_p"],
+                                                                                          kind="stable")
+    frame = frame[COLUMNS].reset_index(drop=True)
     sources = sorted(split_cells(frame["source"]), key=lambda k: (source_rank(k), k))
     denominator = None
     if pop is not None:
@@ -240,6 +250,19 @@ def series(
     return Comparison(frame, tuple(benefits), measure, scale, view, base, period_kind, focus_ids, tuple(order),
                       labels, unit_label(measure, scale, view, base, is_share), denominator,
                       tuple(dict.fromkeys(sources)), tuple(shown), tuple(notes))
+
+
+def _left_join(grid: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`grid.merge(right[["area_code", "period", *columns]], on=["area_code", "period"], how="left")` where
+    `right` has one row per key: a look-up per grid row, each column taken at once (the merge and its copies
+    cost more than the comparison's query)."""
+    keys = ["area_code", "period"]
+    if grid.empty or right.empty:
+        return grid.merge(right[[*keys, *columns]], on=keys, how="left")
+    at = {k: i for i, k in enumerate(zip(right["area_code"].tolist(), right["period"].tolist()))}
+    rows = [at.get(k, -1) for k in zip(grid["area_code"].tolist(), grid["period"].tolist())]
+    return pd.DataFrame({**{k: grid[k] for k in keys}, **{c: right[c].array.take(rows, allow_fill=True)
+                                                            for c in columns}})
 
 
 def _group_rows(grid: pd.DataFrame, g: Group, all_periods: list[str], measure: str, per_capita: bool
