@@ -187,12 +187,10 @@ def series(
     # object columns even when empty: with no figures at all the merge must still find text keys
     grid = pd.DataFrame({"area_code": pd.Series([c for c in codes for _ in all_periods], dtype=object),
                          "period": pd.Series(all_periods * len(codes), dtype=object)})
-    grid = _left_join(grid, num, ["numerator", "source", "gap"])
+    no_population = ("population", "population_period", "population_date", "population_source")
+    grid = _left_join(grid, num, ["numerator", "source", "gap"], empty=() if pop is not None else no_population)
     if pop is not None:
         grid = grid.merge(pop, on=["area_code", "period"], how="left")
-    else:
-        for c in ("population", "population_period", "population_date", "population_source"):
-            grid[c] = None
     grid["gap"] = [(g if isinstance(g, str) else "ingen tal") if na else None
                    for g, na in zip(grid["gap"].tolist(), grid["numerator"].isna().tolist())]
 
@@ -201,7 +199,10 @@ def series(
         names = {c: taxonomy.area_name(c) for c in areas}
         part = grid[grid["area_code"].isin(areas)] if groups else grid
         shown_areas = part["area_code"].tolist()
-        part = part.assign(series=part["area_code"], area_name=[names[c] for c in shown_areas], is_group=False)
+        # columns set on the part itself: `assign` would copy the whole grid first
+        part["series"] = part["area_code"]
+        part["area_name"] = [names[c] for c in shown_areas]
+        part["is_group"] = False
         if pop is not None:
             no_pop = part["gap"].isna() & part["population"].isna()
             part.loc[no_pop, "gap"] = "ingen befolkningstal for " + part.loc[no_pop, "area_name"]
@@ -252,17 +253,22 @@ def series(
                       tuple(dict.fromkeys(sources)), tuple(shown), tuple(notes))
 
 
-def _left_join(grid: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _left_join(grid: pd.DataFrame, right: pd.DataFrame, columns: list[str], empty: Sequence[str] = ()
+               ) -> pd.DataFrame:
     """`grid.merge(right[["area_code", "period", *columns]], on=["area_code", "period"], how="left")` where
     `right` has one row per key: a look-up per grid row, each column taken at once (the merge and its copies
-    cost more than the comparison's query)."""
+    cost more than the comparison's query); plus the columns `empty`, all None, made in the same step."""
     keys = ["area_code", "period"]
     if grid.empty or right.empty:
-        return grid.merge(right[[*keys, *columns]], on=keys, how="left")
+        out = grid.merge(right[[*keys, *columns]], on=keys, how="left")
+        for c in empty:
+            out[c] = None
+        return out
     at = {k: i for i, k in enumerate(zip(right["area_code"].tolist(), right["period"].tolist()))}
     rows = [at.get(k, -1) for k in zip(grid["area_code"].tolist(), grid["period"].tolist())]
     return pd.DataFrame({**{k: grid[k] for k in keys}, **{c: right[c].array.take(rows, allow_fill=True)
-                                                            for c in columns}})
+                                                            for c in columns},
+                         **{c: pd.Series([None] * len(rows), dtype=object) for c in empty}})
 
 
 def _group_rows(grid: pd.DataFrame, g: Group, all_periods: list[str], measure: str, per_capita: bool
