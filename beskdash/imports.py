@@ -410,7 +410,9 @@ def apply_preview(store: Store, preview: Preview, username: str) -> list[ImportR
                 batches.append(Batch(f.goal_figures_of(key), meta, f.name, f.sha256, f.fmt, own_figures=True))
                 continue
             part = f.frame if len(f.sources) == 1 else f.frame[f.frame["source"] == key]
-            batches.append(Batch(part, meta, f.name, f.sha256, f.fmt))
+            # The preview's comparison goes along: unless the figures or the database changed since (PreviewStale
+            # below), the store applies it as it is instead of comparing the file with the database again.
+            batches.append(Batch(part, meta, f.name, f.sha256, f.fmt, diff=f.diffs.get(key)))
     try:
         # The version is compared under the import lock: two analysts confirming at once each get
         # exactly what they previewed, or this refusal; never the other's figures overwritten unseen.
