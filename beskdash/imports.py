@@ -27,7 +27,7 @@ from beskdash import evidence, fmt, periods, taxonomy
 from beskdash.readers import registry, xlsx
 from beskdash.readers.base import Reader, ReadResult, Upload, empty
 from beskdash.store import KEY, Batch, Diff, ImportBusy, ImportResult, SourceMeta, Store, UndoError
-from beskdash.validate import Problem, ValidationFailed, check_tidy, check_totals, format_problems
+from beskdash.validate import Codes, Problem, ValidationFailed, check_tidy, check_totals, format_problems
 
 FORMAT_LABELS = registry.labels()
 UNKNOWN_FORMAT = ("er ikke et kendt format — forventer et StatBank-udtræk (OMRÅDE;…;TID;INDHOLD), en "
@@ -353,8 +353,9 @@ def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePre
     warnings: list[Problem] = []
     frame = rr.frame
     if len(frame):
-        problems.extend(check_tidy(frame, name, rr.columns))
-        warnings = check_totals(frame, name, rr.columns)
+        codes = Codes(frame)  # each column factorized once for both checks
+        problems.extend(check_tidy(frame, name, rr.columns, codes=codes))
+        warnings = check_totals(frame, name, rr.columns, codes=codes)
     metas = dict(rr.sources) or ({rr.source.key: rr.source} if rr.source else {})
     known = store.sources().set_index("key")
     sources = {}

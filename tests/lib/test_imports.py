@@ -16,13 +16,15 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from beskdash import exports, imports
 from beskdash.paths import ROOT
 from beskdash.store import Store
-from beskdash.validate import ValidationFailed
+from beskdash.validate import Codes, ValidationFailed
 from tests import statbank_fixtures
 from tests.conftest import dst_extract, needs_dst, run_cli
 from tests.lib.test_statbank_reader import danish_rendering
@@ -493,3 +495,19 @@ def test_a_new_format_is_one_registered_reader(shared_store, monkeypatch: pytest
     assert [pr.message() for pr in p.problems] == ["egne.csv: er egne tal, læst af den nye læser"]
     assert imports.detect(RAW).kind == "statbank-csv"  # the others are asked as before
     assert export(store) == before
+
+
+def test_shared_codes_find_the_same_duplicates_as_pandas_without_overflowing() -> None:
+    rng = np.random.default_rng(7)
+    # five columns of 50.000 distinct values each: their radix product (~3e23) would overflow int64
+    cols = {c: [f"{c}{v}" for v in rng.integers(0, 50_000, 60_000)] for c in "abcde"}
+    frame = pd.DataFrame(cols)
+    frame = pd.concat([frame, frame.iloc[[3, 17, 17]], frame.assign(e="x").iloc[:2]], ignore_index=True)
+    frame.loc[5, "c"] = None  # a missing value is a value of its own, as in pandas
+    codes = Codes(frame)
+    for compact in (False, True):
+        got = pd.Series(codes.combined(list("abcde"), compact=compact)).duplicated(keep="first")
+        assert got.tolist() == frame.duplicated(list("abcde"), keep="first").tolist()
+    assert int(got.sum()) == 3
+    small = codes.combined(list("abcde"))
+    assert small.min() >= 0 and small.max() < len(frame)
