@@ -91,8 +91,8 @@ def detect(raw: bytes, name: str = "") -> Detected:
 
 def _refuse_content(raw: bytes, name: str) -> str | None:
     """Files that are no format's: empty, damaged zip, old Excel, encrypted, PDF, UTF-16, binary, HTML."""
-    content = raw.removeprefix(b"\xef\xbb\xbf")
-    if not content or content.isspace():
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # an offset, not a copy of a large file
+    if len(raw) <= start or (raw[start:start + 4096].isspace() and raw[start:].isspace()):
         return "er tom"
     if raw.startswith(b"PK\x03\x04"):
         try:

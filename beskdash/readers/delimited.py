@@ -50,12 +50,21 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 def to_utf8(raw: bytes) -> tuple[bytes, str]:
     """The file as UTF-8 bytes without BOM (re-encoded from Windows-1252 when needed), and the encoding."""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    if is_utf8(raw, 3 if bom else 0):  # checked by Arrow, without making a str of the whole file
+        return (raw[3:], "utf-8-sig") if bom else (raw, "utf-8")
     text, enc = decode(raw)
-    if enc == "utf-8-sig":
-        return raw[3:], enc
-    if enc == "utf-8":
-        return raw, enc
     return text.encode("utf-8"), enc
+
+
+def is_utf8(raw: bytes, start: int = 0) -> bool:
+    """Whether raw[start:] is valid UTF-8 (as strict as bytes.decode: no surrogates, no overlong forms)."""
+    offsets = pa.py_buffer(np.array([start, len(raw)], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(raw)]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def prepare(raw: bytes, file_name: str) -> tuple[bytes, Problem | None]:
@@ -118,18 +127,19 @@ def load(data: bytes, file_name: str, delimiter: str = ";", header_row: int = 0)
     nl = data.find(b"\n", pos)
     header_line = data[pos: len(data) if nl < 0 else nl].decode("utf-8", errors="replace").rstrip("\r")
     header = [c.strip() for c in next(csv.reader([header_line], delimiter=delimiter), [])]
-    body = b"" if nl < 0 else data[nl + 1:]
-    fast = _load_fast(body, len(header), delimiter)
+    start = len(data) if nl < 0 else nl + 1  # the body is data[start:], never copied on the fast path
+    fast = _load_fast(data, start, len(header), delimiter)
     if fast is not None:
         cols, count = fast
         return Delimited(header, cols, np.arange(count, dtype=np.int64) + header_row + 2, [])
-    return _load_slow(body.decode("utf-8", errors="replace"), header, file_name, delimiter, header_row)
+    return _load_slow(data[start:].decode("utf-8", errors="replace"), header, file_name, delimiter, header_row)
 
 
-def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int] | None:
-    if not body or body.isspace():  # isspace: no copy of a large file, unlike strip
+def _load_fast(data: bytes, start: int, n: int, delimiter: str) -> tuple[list[pa.Array], int] | None:
+    if start >= len(data) or (data[start:start + 4096].isspace() and data[start:].isspace()):
         return [pa.array([], pa.string()) for _ in range(n)], 0
-    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+    if (data.startswith((b"\n", b"\r\n"), start) or data.find(b"\n\n", start) >= 0
+            or data.find(b"\n\r\n", start) >= 0):
         return None  # a blank line inside: the careful path names it
     invalid = 0
 
@@ -141,7 +151,7 @@ def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int
     names = [f"c{i}" for i in range(n)]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(pa.py_buffer(data).slice(start)),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 23),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
                                              ignore_empty_lines=False),
@@ -153,7 +163,8 @@ def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int
     if invalid:
         return None
     # A quoted field spanning lines would shift line numbers: let the careful path count them.
-    if b'"' in body and table.num_rows != body.count(b"\n") + (0 if body.endswith(b"\n") else 1):
+    if (data.find(b'"', start) >= 0
+            and table.num_rows != data.count(b"\n", start) + (0 if data.endswith(b"\n") else 1)):
         return None
     return [table.column(i).combine_chunks() for i in range(n)], table.num_rows
 
