@@ -469,9 +469,10 @@ def _prepare(frame: pd.DataFrame) -> pa.Table:
     value = pd.to_numeric(frame["value"]).astype("float64").to_numpy()
     cols["value"] = pa.array(value, type=pa.float64(), from_pandas=True)  # NaN → NULL
     codes, uniq = pd.factorize(frame["period"])
-    kinds = np.array([periods.kind(p) for p in uniq] or [""], dtype=object)
+    codes = codes % max(len(uniq), 1)  # as numpy indexing would take a missing period's -1
+    kinds = pa.array([periods.kind(p) for p in uniq] or [""], type=pa.string())
     ends = np.array([periods.end_month(p) for p in uniq] or [0], dtype=np.int32)
-    cols["period_kind"] = pa.array(kinds[codes], type=pa.string())
+    cols["period_kind"] = kinds.take(pa.array(codes))  # per distinct period, then taken: no str per row
     cols["period_end"] = pa.array(ends[codes], type=pa.int32())
     return pa.table({c: cols[c] for c in [*TIDY, "period_kind", "period_end"]})
 
