@@ -312,7 +312,8 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
             part_val[where[is_part]] = value[is_part]
             part_line = np.zeros(k, dtype=np.int64)
             part_line[where[is_part]] = line[is_part]
-            rows = np.flatnonzero((ben_c == ben_idx[total]) & (value + 0.5 < part_val[where]))
+            totals = np.flatnonzero(ben_c == ben_idx[total])  # only the total's rows are looked up
+            rows = totals[value[totals] + 0.5 < part_val[where[totals]]]
             n_bad += len(rows)
             found.extend((int(i), f"er mindre end delen '{taxonomy.benefit_label(part)}' ({_num(part_val[where[i]])}, "
                                   f"linje {part_line[where[i]]}) — en total kan ikke være mindre end en af sine dele")
