@@ -27,7 +27,7 @@ from beskdash import evidence, fmt, periods, taxonomy
 from beskdash.readers import registry, xlsx
 from beskdash.readers.base import Reader, ReadResult, Upload, empty
 from beskdash.store import KEY, Batch, Diff, ImportBusy, ImportResult, SourceMeta, Store, UndoError
-from beskdash.validate import Problem, ValidationFailed, check_tidy, check_totals, format_problems
+from beskdash.validate import Codes, Problem, ValidationFailed, check_tidy, check_totals, format_problems
 
 FORMAT_LABELS = registry.labels()
 UNKNOWN_FORMAT = ("er ikke et kendt format — forventer et StatBank-udtræk (OMRÅDE;…;TID;INDHOLD), en "
@@ -91,8 +91,8 @@ def detect(raw: bytes, name: str = "") -> Detected:
 
 def _refuse_content(raw: bytes, name: str) -> str | None:
     """Files that are no format's: empty, damaged zip, old Excel, encrypted, PDF, UTF-16, binary, HTML."""
-    content = raw.removeprefix(b"\xef\xbb\xbf")
-    if not content or content.isspace():
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # an offset, not a copy of a large file
+    if len(raw) <= start or (raw[start:start + 4096].isspace() and raw[start:].isspace()):
         return "er tom"
     if raw.startswith(b"PK\x03\x04"):
         try:
@@ -353,8 +353,9 @@ def _read_one(store: Store, name: str, raw: bytes, table: str | None) -> FilePre
     warnings: list[Problem] = []
     frame = rr.frame
     if len(frame):
-        problems.extend(check_tidy(frame, name, rr.columns))
-        warnings = check_totals(frame, name, rr.columns)
+        codes = Codes(frame)  # each column factorized once for both checks
+        problems.extend(check_tidy(frame, name, rr.columns, codes=codes))
+        warnings = check_totals(frame, name, rr.columns, codes=codes)
     metas = dict(rr.sources) or ({rr.source.key: rr.source} if rr.source else {})
     known = store.sources().set_index("key")
     sources = {}
@@ -410,7 +411,9 @@ def apply_preview(store: Store, preview: Preview, username: str) -> list[ImportR
                 batches.append(Batch(f.goal_figures_of(key), meta, f.name, f.sha256, f.fmt, own_figures=True))
                 continue
             part = f.frame if len(f.sources) == 1 else f.frame[f.frame["source"] == key]
-            batches.append(Batch(part, meta, f.name, f.sha256, f.fmt))
+            # The preview's comparison goes along: unless the figures or the database changed since (PreviewStale
+            # below), the store applies it as it is instead of comparing the file with the database again.
+            batches.append(Batch(part, meta, f.name, f.sha256, f.fmt, diff=f.diffs.get(key)))
     try:
         # The version is compared under the import lock: two analysts confirming at once each get
         # exactly what they previewed, or this refusal; never the other's figures overwritten unseen.

@@ -149,18 +149,55 @@ def format_problems(problems: list[Problem], limit: int = 50) -> str:
     return "\n".join(lines)
 
 
-def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: int = 200) -> list[Problem]:
+class Codes:
+    """A frame's columns as integer codes into their distinct values, each factorized once and shared by the
+    checks (a million-row file's labels are hashed once per column, not once per check)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._of: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def of(self, col: str) -> tuple[np.ndarray, pd.Index]:
+        """Per-row codes (-1 for a missing value) and the distinct values, in order of first appearance."""
+        if col not in self._of:
+            codes, uniq = pd.factorize(self.frame[col])
+            self._of[col] = (np.asarray(codes, dtype=np.int64), uniq)
+        return self._of[col]
+
+    def combined(self, cols: list[str], compact: bool = True) -> np.ndarray:
+        """One integer per distinct combination of `cols`; with `compact`, below the number of rows."""
+        code = np.zeros(len(self.frame), dtype=np.int64)
+        radix = 1  # the codes so far lie below this
+        for c in cols:
+            cc, uniq = self.of(c)
+            width = len(uniq) + 1  # a missing value (-1) is a value of its own
+            if radix * width >= 1 << 62:  # would overflow: compact first
+                code, radix = _compact(code)
+            code = code * width + (cc + 1)
+            radix *= width
+        return code if not compact or radix <= max(len(code), 1) else _compact(code)[0]
+
+
+def _compact(code: np.ndarray) -> tuple[np.ndarray, int]:
+    c, uniq = pd.factorize(code)
+    return np.asarray(c, dtype=np.int64), max(len(uniq), 1)
+
+
+def check_tidy(frame, file: str, columns: dict[str, str] | None = None, limit: int = 200,
+               codes: Codes | None = None) -> list[Problem]:
     """Checks every reader's tidy frame shares: duplicate keys, negative counts, shares > 100.
 
     `frame` carries a `line` column (the source line of each row) and may carry
     `value_column` (the file's column each value came from, when a file has several);
     `columns` maps tidy column names to the file's own column names for the messages.
-    Vectorised, and at most `limit` problems of each kind (then a count of the rest).
+    Vectorised, and at most `limit` problems of each kind (then a count of the rest). `codes`: the
+    frame's, when check_totals gets them too.
     """
     columns = columns or {}
     out: list[Problem] = []
     key = ["area_code", "benefit", "measure", "period", "source"]
-    dup_mask = frame.duplicated(key, keep="first")
+    codes = codes or Codes(frame)
+    dup_mask = pd.Series(codes.combined(key, compact=False), index=frame.index).duplicated(keep="first")
     if dup_mask.any():
         first_line = frame.groupby(key, sort=False)["line"].transform("first")
         dup = frame[dup_mask]
@@ -195,7 +232,8 @@ def _num(v: float) -> str:
     return number(v, decimals=None)
 
 
-def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit: int = 200) -> list[Problem]:
+def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit: int = 200,
+                 codes: Codes | None = None) -> list[Problem]:
     """Figures that cannot be totals of their parts: counts only (not shares, ranks or differences).
 
     An area total (Hele landet, a region, a landsdel) smaller than the sum of its kommuner in
@@ -210,14 +248,16 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
     columns = columns or {}
     tax = taxonomy.get()
     counts = {k for k in tax.measures if taxonomy.is_any_count(k)}
-    f = frame[frame["measure"].isin(counts) & frame["value"].notna()]
+    mask = frame["measure"].isin(counts) & frame["value"].notna()
+    f = frame if mask.all() else frame[mask]  # a file of counts only is not copied
     if f.empty:
         return []
+    fc = codes if codes is not None and f is frame else Codes(f)
     value = f["value"].to_numpy(dtype="float64")
     line = f["line"].to_numpy()
-    area_c, area_u = pd.factorize(f["area_code"])
-    area_u = list(area_u)
-    rest_c = _codes(f, ["benefit", "measure", "period", "source"])
+    area_c, area_idx = fc.of("area_code")
+    area_u = list(area_idx)
+    rest_c = fc.combined(["benefit", "measure", "period", "source"])
     n_rest = int(rest_c.max()) + 1
     index = {a: i for i, a in enumerate(area_u)}
     bad_rows: list[np.ndarray] = []
@@ -258,13 +298,13 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
                               f"— {taxonomy.area_name(area_u[area_c[i]])} kan ikke være en total af dem")
                      for i in rows[:limit])
     n_bad = sum(len(r) for r in bad_rows)
-    ben_c, ben_u = pd.factorize(f["benefit"])
+    ben_c, ben_u = fc.of("benefit")
     ben_idx = {b: i for i, b in enumerate(ben_u)}
     pairs = {(b.key, p) for b in tax.benefits.values() for p in b.total_of}
     pairs |= {(b.part_of, b.key) for b in tax.benefits.values() if b.part_of}
     pairs = {(t, p) for t, p in pairs if t in ben_idx and p in ben_idx}
     if pairs:
-        where = _codes(f, ["area_code", "measure", "period", "source"])
+        where = fc.combined(["area_code", "measure", "period", "source"])
         k = int(where.max()) + 1
         for total, part in sorted(pairs):
             is_part = ben_c == ben_idx[part]
@@ -272,7 +312,8 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
             part_val[where[is_part]] = value[is_part]
             part_line = np.zeros(k, dtype=np.int64)
             part_line[where[is_part]] = line[is_part]
-            rows = np.flatnonzero((ben_c == ben_idx[total]) & (value + 0.5 < part_val[where]))
+            totals = np.flatnonzero(ben_c == ben_idx[total])  # only the total's rows are looked up
+            rows = totals[value[totals] + 0.5 < part_val[where[totals]]]
             n_bad += len(rows)
             found.extend((int(i), f"er mindre end delen '{taxonomy.benefit_label(part)}' ({_num(part_val[where[i]])}, "
                                   f"linje {part_line[where[i]]}) — en total kan ikke være mindre end en af sine dele")
@@ -282,12 +323,3 @@ def check_totals(frame, file: str, columns: dict[str, str] | None = None, limit:
     out = [Problem(file, int(line[i]), col, _num(value[i]), why) for i, why in found[:limit]]
     _rest(out, file, n_bad - len(out), "totaler mindre end deres dele")
     return out
-
-
-def _codes(frame, cols: list[str]):
-    """One integer per distinct combination of `cols` (for grouping without string keys)."""
-    code = np.zeros(len(frame), dtype=np.int64)
-    for c in cols:
-        cc, uniq = pd.factorize(frame[c])
-        code = code * (len(uniq) + 1) + cc
-    return pd.factorize(code)[0]

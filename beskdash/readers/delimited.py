@@ -50,12 +50,21 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 def to_utf8(raw: bytes) -> tuple[bytes, str]:
     """The file as UTF-8 bytes without BOM (re-encoded from Windows-1252 when needed), and the encoding."""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    if is_utf8(raw, 3 if bom else 0):  # checked by Arrow, without making a str of the whole file
+        return (raw[3:], "utf-8-sig") if bom else (raw, "utf-8")
     text, enc = decode(raw)
-    if enc == "utf-8-sig":
-        return raw[3:], enc
-    if enc == "utf-8":
-        return raw, enc
     return text.encode("utf-8"), enc
+
+
+def is_utf8(raw: bytes, start: int = 0) -> bool:
+    """Whether raw[start:] is valid UTF-8 (as strict as bytes.decode: no surrogates, no overlong forms)."""
+    offsets = pa.py_buffer(np.array([start, len(raw)], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(raw)]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def prepare(raw: bytes, file_name: str) -> tuple[bytes, Problem | None]:
@@ -65,7 +74,7 @@ def prepare(raw: bytes, file_name: str) -> tuple[bytes, Problem | None]:
     than MAX_COLUMNS fields is refused at the cost of one scan, before Arrow or csv splits anything.
     """
     data = strip_trailing_blank_lines(to_utf8(raw)[0])
-    if len(data) > MAX_LINE_BYTES:
+    if len(data) > MAX_LINE_BYTES and _may_have_long_line(data):
         ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
         starts = np.concatenate(([0], ends + 1))
         lengths = np.append(ends, len(data)) - starts
@@ -80,6 +89,14 @@ def prepare(raw: bytes, file_name: str) -> tuple[bytes, Problem | None]:
             return data, Problem(file_name, n, None, None,
                                  f"har {fields:,} kolonner — mere end grænsen på {MAX_COLUMNS:,}".replace(",", "."))
     return data, None
+
+
+def _may_have_long_line(data: bytes) -> bool:
+    """Whether some aligned window of MAX_LINE_BYTES // 2 bytes holds no line break: a line longer than
+    MAX_LINE_BYTES always covers one, so a file without such a window is cleared by a few thousand memchr
+    calls instead of a pass over every byte."""
+    w = MAX_LINE_BYTES // 2
+    return any(data.find(b"\n", pos, pos + w) < 0 for pos in range(0, len(data) - w + 1, w))
 
 
 def strip_trailing_blank_lines(data: bytes) -> bytes:
@@ -118,18 +135,22 @@ def load(data: bytes, file_name: str, delimiter: str = ";", header_row: int = 0)
     nl = data.find(b"\n", pos)
     header_line = data[pos: len(data) if nl < 0 else nl].decode("utf-8", errors="replace").rstrip("\r")
     header = [c.strip() for c in next(csv.reader([header_line], delimiter=delimiter), [])]
-    body = b"" if nl < 0 else data[nl + 1:]
-    fast = _load_fast(body, len(header), delimiter)
+    start = len(data) if nl < 0 else nl + 1  # the body is data[start:], never copied on the fast path
+    fast = _load_fast(data, start, len(header), delimiter)
     if fast is not None:
         cols, count = fast
         return Delimited(header, cols, np.arange(count, dtype=np.int64) + header_row + 2, [])
-    return _load_slow(body.decode("utf-8", errors="replace"), header, file_name, delimiter, header_row)
+    return _load_slow(data[start:].decode("utf-8", errors="replace"), header, file_name, delimiter, header_row)
 
 
-def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int] | None:
-    if not body or body.isspace():  # isspace: no copy of a large file, unlike strip
+def _load_fast(data: bytes, start: int, n: int, delimiter: str) -> tuple[list[pa.Array], int] | None:
+    if start >= len(data) or (data[start:start + 4096].isspace() and data[start:].isspace()):
         return [pa.array([], pa.string()) for _ in range(n)], 0
-    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+    body = np.frombuffer(data, dtype=np.uint8, offset=start)
+    breaks = np.flatnonzero(body == 10)  # one pass finds the blank lines and counts the lines
+    gap = np.diff(breaks)
+    if (data.startswith((b"\n", b"\r\n"), start) or (gap == 1).any()
+            or ((gap == 2) & (body[breaks[:-1] + 1] == 13)).any()):
         return None  # a blank line inside: the careful path names it
     invalid = 0
 
@@ -141,7 +162,7 @@ def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int
     names = [f"c{i}" for i in range(n)]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(pa.py_buffer(data).slice(start)),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 23),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid,
                                              ignore_empty_lines=False),
@@ -153,7 +174,7 @@ def _load_fast(body: bytes, n: int, delimiter: str) -> tuple[list[pa.Array], int
     if invalid:
         return None
     # A quoted field spanning lines would shift line numbers: let the careful path count them.
-    if b'"' in body and table.num_rows != body.count(b"\n") + (0 if body.endswith(b"\n") else 1):
+    if data.find(b'"', start) >= 0 and table.num_rows != len(breaks) + (0 if data.endswith(b"\n") else 1):
         return None
     return [table.column(i).combine_chunks() for i in range(n)], table.num_rows
 

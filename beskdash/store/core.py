@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from beskdash import periods, taxonomy
 from beskdash.store.own_figures import OwnFigureWrites, undo_goal_figures
@@ -38,10 +40,11 @@ from beskdash.store.records import (
     ImportResult,
     ReadOnlyStore,
     SourceMeta,
+    Staged,
     StoreBusy,
     UndoError,
 )
-from beskdash.store.schema import OWN_FIGURES_SCHEMA, PLAN_VERSIONS_SCHEMA, SCHEMA, TIDY
+from beskdash.store.schema import KEY, OWN_FIGURES_SCHEMA, PLAN_VERSIONS_SCHEMA, SCHEMA, TIDY
 from beskdash.store.statements import event, fault, scalar, sql_text, text_array
 from beskdash.store.versions import forget_versions, remembered_version
 
@@ -188,56 +191,56 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
     # --- writes -------------------------------------------------------------------------
 
     def diff(self, frame: pd.DataFrame, replace_source: str | None = None) -> Diff:
-        """What applying `frame` would do, without writing."""
+        """What applying `frame` would do, without writing. The Diff keeps what it found, so applying it while
+        the store is unchanged (`apply_batches`) need not compare the rows with the store again."""
+        version = self.version()  # read first: a write in between makes the Diff look stale, never fresh
         cur = self.cursor()
         try:
-            return self._diff(cur, _prepare(frame), replace_source)
+            return self._diff(cur, _prepare(frame), replace_source, version)
         finally:
-            cur.execute("DROP TABLE IF EXISTS _chg")
             cur.close()
 
-    def _diff(self, cur: duckdb.DuckDBPyConnection, incoming: pa.Table, replace_source: str | None) -> Diff:
-        """Stage the rows that would change in the cursor's temp table `_chg`, and count them.
+    def _diff(self, cur: duckdb.DuckDBPyConnection, incoming: pa.Table, replace_source: str | None,
+              version: int) -> Diff:
+        """Compare the incoming rows with the store, in DuckDB.
 
-        The work stays inside DuckDB (a million-row file never round-trips through Python
-        objects); only the new, changed and removed rows come back, as the Diff's frame.
+        Only the rows the store already holds come back (by position, with what it holds), and with
+        `replace_source` the build's rows a rebuild removes; every other row is new. A million-row first
+        import thus returns nothing but its count, and nothing round-trips through Python objects.
         """
-        cur.register("_incoming", incoming)
+        cur.register("_incoming", incoming.append_column("_row", pa.array(np.arange(incoming.num_rows))))
         try:
-            cur.execute(
+            held = cur.sql(
                 """
-                CREATE OR REPLACE TEMP TABLE _chg AS
-                SELECT * FROM (
-                    SELECT i.area_code, i.benefit, i.measure, i.period, i.source,
-                           o.value AS old_value, o.ref AS old_ref, o.note AS old_note,
-                           o.import_id AS old_import_id, i.value AS new_value, i.ref AS new_ref,
-                           i.note AS new_note, i.period_kind, i.period_end,
-                           CASE WHEN o.area_code IS NULL THEN 'new'
-                                -- a rebuild never overwrites what an analyst imported later
-                                WHEN ? AND im.username IS DISTINCT FROM 'build' THEN 'unchanged'
-                                WHEN o.value IS DISTINCT FROM i.value THEN 'changed'
-                                ELSE 'unchanged' END AS change
-                    FROM _incoming i LEFT JOIN observations o USING (area_code, benefit, measure, period, source)
-                    LEFT JOIN imports im ON im.id = o.import_id
-                ) WHERE change <> 'unchanged'
-                UNION ALL
-                SELECT o.area_code, o.benefit, o.measure, o.period, o.source, o.value, o.ref, o.note,
-                       o.import_id, NULL::DOUBLE, NULL, NULL, o.period_kind, o.period_end, 'removed'
+                SELECT i._row, o.value AS old_value, o.ref AS old_ref, o.note AS old_note,
+                       o.import_id AS old_import_id,
+                       -- a rebuild never overwrites what an analyst imported later
+                       CASE WHEN $1 AND im.username IS DISTINCT FROM 'build' THEN 'unchanged'
+                            WHEN o.value IS DISTINCT FROM i.value THEN 'changed'
+                            ELSE 'unchanged' END AS change
+                FROM _incoming i JOIN observations o USING (area_code, benefit, measure, period, source)
+                LEFT JOIN imports im ON im.id = o.import_id
+                ORDER BY i._row
+                """,
+                params=[replace_source is not None],
+            ).to_arrow_table()
+            removed = None if replace_source is None else cur.sql(
+                """
+                SELECT o.area_code, o.benefit, o.measure, o.period, o.source, o.value AS old_value,
+                       o.ref AS old_ref, o.note AS old_note, o.import_id AS old_import_id,
+                       NULL::DOUBLE AS new_value, NULL::VARCHAR AS new_ref, NULL::VARCHAR AS new_note,
+                       o.period_kind, o.period_end, 'removed' AS change
                 FROM observations o JOIN imports im ON im.id = o.import_id AND im.username = 'build'
-                WHERE ? AND o.source = ? AND NOT EXISTS (
+                WHERE o.source = $1 AND NOT EXISTS (
                     SELECT 1 FROM _incoming i WHERE i.area_code = o.area_code AND i.benefit = o.benefit
                       AND i.measure = o.measure AND i.period = o.period AND i.source = o.source)
+                ORDER BY o.area_code, o.benefit, o.measure, o.period
                 """,
-                [replace_source is not None, replace_source is not None, replace_source],
-            )
+                params=[replace_source],
+            ).to_arrow_table()
         finally:
             cur.unregister("_incoming")
-        counts = dict(cur.execute("SELECT change, count(*) FROM _chg GROUP BY change").fetchall())
-        rows = cur.sql(
-            "SELECT area_code, benefit, measure, period, source, old_value, new_value, change FROM _chg"
-        ).to_arrow_table()
-        new, changed, removed = (int(counts.get(k, 0)) for k in ("new", "changed", "removed"))
-        return Diff(new, changed, incoming.num_rows - new - changed, removed, rows)
+        return _diff_of(Staged(version, replace_source, incoming, held, removed))
 
     def apply(self, frame: pd.DataFrame, source: SourceMeta, *, username: str, file_name: str,
               sha256: str | None, fmt: str, replace_source: bool = False,
@@ -255,7 +258,13 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
         Raises ImportBusy while another import is being written.
         """
         with self.import_lock(), self.transaction() as cur:
-            results = [self._apply(cur, b, username) for b in batches]
+            # A file's comparison with the store is applied as the preview made it unless an earlier file of
+            # this transaction wrote the same source (the only way two files' keys can meet).
+            results: list[ImportResult] = []
+            written: set[str] = set()
+            for b in batches:
+                results.append(self._apply(cur, replace(b, diff=None) if b.source.key in written else b, username))
+                written.add(b.source.key)
             for b, r in zip(batches, results):
                 if r.import_id is not None:
                     event(cur, username, "import", f"{b.file_name}: {r.diff.new} nye, {r.diff.changed} ændrede, "
@@ -269,9 +278,13 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
     def _apply(self, cur: duckdb.DuckDBPyConnection, b: Batch, username: str) -> ImportResult:
         if b.own_figures:
             return self._apply_goal_figures(cur, b, username)
-        prepared = _prepare(b.frame)
+        prepared = _prepare(b.frame)  # from the frame as it is now: the caller may have annotated it (notes)
         source = b.source
-        diff = self._diff(cur, prepared, source.key if b.replace_source else None)
+        rebuilt = source.key if b.replace_source else None
+        # The preview's comparison still holds while the data version is what it was then: every write of
+        # observations is an import or an undo, made under the import lock held here.
+        version = self.version() if b.diff is not None else 0
+        diff = _reused(b.diff, prepared, rebuilt, version) or self._diff(cur, prepared, rebuilt, version)
         cur.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
             "title = excluded.title, publisher = excluded.publisher, licence = excluded.licence, "
@@ -288,55 +301,64 @@ class Store(Reads, OwnFigureWrites, PlanVersionWrites):
             )
             cur.unregister("_pc")
         if diff.is_noop:
-            cur.execute("DROP TABLE IF EXISTS _chg")
             return ImportResult(None, diff)
+        assert diff.staged is not None
         import_id = scalar(cur, "SELECT nextval('import_ids')")
         cur.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             [import_id, datetime.now(), username, b.file_name, b.sha256, b.fmt, source.key,
              diff.new, diff.changed, diff.unchanged, diff.removed],
         )
-        # Remember what each changed or removed key held before, so undo restores it exactly. A new key
-        # held nothing: its row carries this import's id, and undo deletes it by that id (a million-row
-        # first import is written once, not twice).
-        cur.execute(
-            """
-            INSERT INTO import_changes
-            SELECT ?, area_code, benefit, measure, period, source, change,
-                   old_value, old_ref, old_note, old_import_id, new_value
-            FROM _chg WHERE change <> 'new'
-            """,
-            [import_id],
-        )
-        cur.execute(
-            """
-            DELETE FROM observations o USING _chg c
-            WHERE c.change = 'removed' AND o.area_code = c.area_code AND o.benefit = c.benefit
-              AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
-            """
-        )
-        # New keys are absent by construction (the diff ran in this transaction, under the write
-        # lock), so a plain INSERT; changed keys are updated in place.
-        cur.execute(
-            """
-            INSERT INTO observations
-            SELECT area_code, benefit, measure, period, source, new_value, period_kind, period_end,
-                   new_ref, new_note, ?
-            FROM _chg WHERE change = 'new'
-            """,
-            [import_id],
-        )
-        cur.execute(
-            """
-            UPDATE observations o SET value = c.new_value, ref = c.new_ref, note = c.new_note, import_id = ?
-            FROM _chg c
-            WHERE c.change = 'changed' AND o.area_code = c.area_code AND o.benefit = c.benefit
-              AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
-            """,
-            [import_id],
-        )
+        changes, new_rows = _changes(diff.staged), _new_rows(diff.staged)
+        cur.register("_chg", changes)
+        cur.register("_new", new_rows)
+        try:
+            if changes.num_rows:
+                # Remember what each changed or removed key held before, so undo restores it exactly. A new
+                # key held nothing: its row carries this import's id, and undo deletes it by that id (a
+                # million-row first import is written once, not twice).
+                cur.execute(
+                    """
+                    INSERT INTO import_changes
+                    SELECT ?, area_code, benefit, measure, period, source, change,
+                           old_value, old_ref, old_note, old_import_id, new_value
+                    FROM _chg
+                    """,
+                    [import_id],
+                )
+                cur.execute(
+                    """
+                    DELETE FROM observations o USING _chg c
+                    WHERE c.change = 'removed' AND o.area_code = c.area_code AND o.benefit = c.benefit
+                      AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
+                    """
+                )
+                cur.execute(
+                    """
+                    UPDATE observations o SET value = c.new_value, ref = c.new_ref, note = c.new_note,
+                           import_id = ?
+                    FROM _chg c
+                    WHERE c.change = 'changed' AND o.area_code = c.area_code AND o.benefit = c.benefit
+                      AND o.measure = c.measure AND o.period = c.period AND o.source = c.source
+                    """,
+                    [import_id],
+                )
+            # New keys are absent by construction (compared in this transaction, or under the same data
+            # version), so a plain INSERT straight from the prepared Arrow rows.
+            if new_rows.num_rows:
+                cur.execute(
+                    """
+                    INSERT INTO observations
+                    SELECT area_code, benefit, measure, period, source, value, period_kind, period_end,
+                           ref, note, ?
+                    FROM _new
+                    """,
+                    [import_id],
+                )
+        finally:
+            cur.unregister("_chg")
+            cur.unregister("_new")
         fault("after-observations")
-        cur.execute("DROP TABLE IF EXISTS _chg")
         return ImportResult(import_id, diff)
 
     def undo(self, import_id: int, username: str = "ukendt") -> int:
@@ -461,11 +483,67 @@ def _prepare(frame: pd.DataFrame) -> pa.Table:
     value = pd.to_numeric(frame["value"]).astype("float64").to_numpy()
     cols["value"] = pa.array(value, type=pa.float64(), from_pandas=True)  # NaN → NULL
     codes, uniq = pd.factorize(frame["period"])
-    kinds = np.array([periods.kind(p) for p in uniq] or [""], dtype=object)
+    codes = codes % max(len(uniq), 1)  # as numpy indexing would take a missing period's -1
+    kinds = pa.array([periods.kind(p) for p in uniq] or [""], type=pa.string())
     ends = np.array([periods.end_month(p) for p in uniq] or [0], dtype=np.int32)
-    cols["period_kind"] = pa.array(kinds[codes], type=pa.string())
+    cols["period_kind"] = kinds.take(pa.array(codes))  # per distinct period, then taken: no str per row
     cols["period_end"] = pa.array(ends[codes], type=pa.int32())
     return pa.table({c: cols[c] for c in [*TIDY, "period_kind", "period_end"]})
+
+
+def _diff_of(s: Staged) -> Diff:
+    """The counts of a comparison, and its rows (made only when asked for)."""
+    changed = int(pc.sum(pc.equal(s.held["change"], "changed")).as_py() or 0)
+    new = s.incoming.num_rows - s.held.num_rows
+    removed = 0 if s.removed is None else s.removed.num_rows
+    return Diff(new, changed, s.incoming.num_rows - new - changed, removed, lambda: _diff_rows(s), s)
+
+
+def _reused(d: Diff | None, prepared: pa.Table, replace_source: str | None, version: int) -> Diff | None:
+    """The preview's comparison applied to the rows as they are now, when it still holds: the store is at the
+    version it was compared with and the rows' keys and values are the ones compared (a note added since is
+    written, a changed value is compared again)."""
+    s = d.staged if d is not None else None
+    if (s is None or s.version != version or s.replace_source != replace_source
+            or s.incoming.num_rows != prepared.num_rows):
+        return None
+    figures = [*KEY, "value"]
+    if not s.incoming.select(figures).equals(prepared.select(figures)):
+        return None
+    return _diff_of(Staged(s.version, s.replace_source, prepared, s.held, s.removed))
+
+
+def _new_rows(s: Staged) -> pa.Table:
+    """The incoming rows the store does not hold."""
+    if not s.held.num_rows:
+        return s.incoming
+    keep = np.ones(s.incoming.num_rows, dtype=bool)
+    keep[s.held["_row"].to_numpy()] = False
+    return s.incoming.filter(pa.array(keep))
+
+
+def _changes(s: Staged) -> pa.Table:
+    """The changed and removed rows, with what the store held and what replaces it (import_changes' columns)."""
+    held = s.held.filter(pc.equal(s.held["change"], "changed"))
+    new = s.incoming.take(held["_row"])
+    out = pa.table({**{k: new[k] for k in KEY},
+                    "old_value": held["old_value"], "old_ref": held["old_ref"], "old_note": held["old_note"],
+                    "old_import_id": held["old_import_id"], "new_value": new["value"], "new_ref": new["ref"],
+                    "new_note": new["note"], "period_kind": new["period_kind"], "period_end": new["period_end"],
+                    "change": held["change"]})
+    if s.removed is None or not s.removed.num_rows:
+        return out
+    return pa.concat_tables([out, s.removed.cast(out.schema)])
+
+
+def _diff_rows(s: Staged) -> pa.Table:
+    """The Diff's rows: key, old_value, new_value, change (new, then changed and removed)."""
+    cols = [*KEY, "old_value", "new_value", "change"]
+    new = _new_rows(s)
+    n = new.num_rows
+    fresh = pa.table({**{k: new[k] for k in KEY}, "old_value": pa.nulls(n, pa.float64()), "new_value": new["value"],
+                      "change": pa.repeat("new", n)})
+    return pa.concat_tables([fresh, _changes(s).select(cols)])
 
 
 def _fix_period_columns(cur: duckdb.DuckDBPyConnection) -> None:

@@ -3,6 +3,7 @@ each with its Danish message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -44,18 +45,35 @@ class SourceMeta:
 
 
 @dataclass(frozen=True)
+class Staged:
+    """What comparing a file's rows with the store found, kept so that applying them while the store is unchanged
+    need not compare them again: the rows the store already holds, by position, and those a rebuild removes."""
+
+    version: int  # the store's data version read before the comparison
+    replace_source: str | None
+    incoming: pa.Table  # the prepared rows (store columns, period kind and end)
+    held: pa.Table  # _row (into incoming), old_value, old_ref, old_note, old_import_id, change (changed/unchanged)
+    removed: pa.Table | None  # the store's rows a rebuild of `replace_source` removes, in the columns of a change
+
+
+@dataclass(frozen=True)
 class Diff:
     new: int
     changed: int
     unchanged: int
     removed: int
-    _rows: pd.DataFrame | pa.Table = field(repr=False)  # Arrow until asked for: a big import never needs it
+    # Arrow (or how to make it) until asked for: a big import never needs it
+    _rows: pd.DataFrame | pa.Table | Callable[[], pa.Table] = field(repr=False)
+    staged: Staged | None = field(default=None, repr=False, compare=False)  # observations only
 
     @property
     def rows(self) -> pd.DataFrame:
         """The new, changed and removed rows: key, old_value, new_value, change."""
+        if callable(self._rows):
+            object.__setattr__(self, "_rows", self._rows())
         if isinstance(self._rows, pa.Table):
             object.__setattr__(self, "_rows", self._rows.to_pandas())
+        assert isinstance(self._rows, pd.DataFrame)
         return self._rows
 
     @property
@@ -75,6 +93,7 @@ class Batch:
     replace_source: bool = False
     published_changes: pd.DataFrame | None = None
     own_figures: bool = False  # `frame` holds goal figures (GOAL_FIGURE_COLUMNS), not observations
+    diff: Diff | None = None  # the preview's comparison, applied as it is while the store has not changed since
 
 
 @dataclass(frozen=True)

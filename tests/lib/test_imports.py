@@ -16,13 +16,15 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from beskdash import exports, imports
 from beskdash.paths import ROOT
 from beskdash.store import Store
-from beskdash.validate import ValidationFailed
+from beskdash.validate import Codes, ValidationFailed
 from tests import statbank_fixtures
 from tests.conftest import dst_extract, needs_dst, run_cli
 from tests.lib.test_statbank_reader import danish_rendering
@@ -154,6 +156,69 @@ def test_several_files_are_one_transaction_each_recorded(store: Store) -> None:
     results = imports.apply_preview(store, imports.preview_files(store, [("a.csv", a), ("b.csv", b)]), "anna")
     assert [r.diff.new for r in results] == [1, 1]
     assert store.imports()["file_name"].head(2).tolist() == ["b.csv", "a.csv"]
+
+
+def _counting_diffs(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Every comparison of rows with the store from now on (its replace_source), in order."""
+    calls: list[str | None] = []
+    original = Store._diff
+
+    def counted(self, cur, incoming, replace_source, version):
+        calls.append(replace_source)
+        return original(self, cur, incoming, replace_source, version)
+
+    monkeypatch.setattr(Store, "_diff", counted)
+    return calls
+
+
+def test_apply_writes_the_previews_comparison_and_a_note_added_since(store: Store,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    before = export(store)
+    raw = statbank(f"Gladsaxe;{BEN};Total;Age, total;2026Q1;90", f"Allerød;{BEN};Total;Age, total;2019Q4;25")
+    p = imports.preview_files(store, [("rettet.csv", raw)])
+    d = p.diff["rettet.csv"]
+    assert (d.new, d.changed) == (1, 1)
+    p.files[0].frame["note"] = "foreløbig"  # as the fetchers mark a provisional period, after the preview
+    calls = _counting_diffs(monkeypatch)
+    [r] = imports.apply_preview(store, p, "anna")
+    assert calls == []  # the database did not change: the preview's comparison is what is written
+    assert (r.diff.new, r.diff.changed, r.diff.unchanged) == (1, 1, 0)
+    obs = store.observations(areas=["159", "201"], benefits=["kontanthjaelp-nettoledige"])
+    got = obs[obs["import_id"] == r.import_id][["area_code", "period", "value", "note"]]
+    assert sorted(got.itertuples(index=False, name=None)) == [("159", "2026Q1", 90.0, "foreløbig"),
+                                                              ("201", "2019Q4", 25.0, "foreløbig")]
+    assert imports.undo(store, r.import_id) == 2 and export(store) == before
+
+
+def test_a_value_changed_after_the_preview_is_compared_again(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = statbank(f"Gladsaxe;{BEN};Total;Age, total;2026Q1;90", f"Allerød;{BEN};Total;Age, total;2019Q4;25")
+    p = imports.preview_files(store, [("rettet.csv", raw)])
+    frame = p.files[0].frame
+    frame.loc[frame["period"] == "2019Q4", "value"] = 24.0  # back to what the database holds
+    calls = _counting_diffs(monkeypatch)
+    [r] = imports.apply_preview(store, p, "anna")
+    assert calls == [None]
+    assert (r.diff.new, r.diff.changed, r.diff.unchanged) == (1, 0, 1)
+    rec = store.imports().iloc[0]
+    assert (rec["n_new"], rec["n_changed"]) == (1, 0)
+
+
+def test_two_fetched_files_of_one_source_are_compared_in_order_in_the_transaction(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two previews joined into one (as the fetchers join their answers): no check across them, so the second
+    # file's figure must be compared with the first's, written earlier in the same transaction.
+    a = imports.preview_files(store, [("a.csv", statbank(f"Gladsaxe;{BEN};Total;Age, total;2026Q1;90"))])
+    b = imports.preview_files(store, [("b.csv", statbank(f"Gladsaxe;{BEN};Total;Age, total;2026Q1;91"))])
+    joined = imports.Preview(a.files + b.files, [], a.version)
+    calls = _counting_diffs(monkeypatch)
+    ra, rb = imports.apply_preview(store, joined, "anna")
+    assert calls == [None]  # the first file's comparison holds; the second is made again
+    assert (ra.diff.new, rb.diff.new, rb.diff.changed) == (1, 0, 1)
+    obs = store.observations(areas=["159"], benefits=["kontanthjaelp-nettoledige"])
+    assert obs.loc[obs["period"] == "2026Q1", "value"].tolist() == [91.0]
+    assert imports.undo(store, rb.import_id) == 1
+    obs = store.observations(areas=["159"], benefits=["kontanthjaelp-nettoledige"])
+    assert obs.loc[obs["period"] == "2026Q1", "value"].tolist() == [90.0]
 
 
 # --- the corpus of bad files ------------------------------------------------------------------
@@ -430,3 +495,19 @@ def test_a_new_format_is_one_registered_reader(shared_store, monkeypatch: pytest
     assert [pr.message() for pr in p.problems] == ["egne.csv: er egne tal, læst af den nye læser"]
     assert imports.detect(RAW).kind == "statbank-csv"  # the others are asked as before
     assert export(store) == before
+
+
+def test_shared_codes_find_the_same_duplicates_as_pandas_without_overflowing() -> None:
+    rng = np.random.default_rng(7)
+    # five columns of 50.000 distinct values each: their radix product (~3e23) would overflow int64
+    cols = {c: [f"{c}{v}" for v in rng.integers(0, 50_000, 60_000)] for c in "abcde"}
+    frame = pd.DataFrame(cols)
+    frame = pd.concat([frame, frame.iloc[[3, 17, 17]], frame.assign(e="x").iloc[:2]], ignore_index=True)
+    frame.loc[5, "c"] = None  # a missing value is a value of its own, as in pandas
+    codes = Codes(frame)
+    for compact in (False, True):
+        got = pd.Series(codes.combined(list("abcde"), compact=compact)).duplicated(keep="first")
+        assert got.tolist() == frame.duplicated(list("abcde"), keep="first").tolist()
+    assert int(got.sum()) == 3
+    small = codes.combined(list("abcde"))
+    assert small.min() >= 0 and small.max() < len(frame)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from beskdash.paths import ROOT
-from beskdash.readers import statbank
+from beskdash.readers import delimited, statbank
 from tests import statbank_fixtures
 from tests.conftest import SHARED, dst_extract, needs_dst
 
@@ -134,3 +134,26 @@ def test_problems_name_file_row_and_column() -> None:
     assert "linje 3, kolonne KØN: 'Mænd' er ikke en total" in msgs[1]
     assert "linje 4, kolonne TID" in msgs[2] and "2019K9" in msgs[2]
     assert msgs[3] == "udtraek.csv, linje 5, kolonne INDHOLD: 'tolv' er ikke et tal"
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize("offset", [0, 12_345, 49_999, 50_001])
+def test_a_line_just_over_the_limit_is_found_wherever_it_lies(offset: int, extra: int) -> None:
+    limit = delimited.MAX_LINE_BYTES
+    head = b"x" * (offset - 1) + b"\n" if offset else b""
+    line = b"y" * (limit + extra)
+    data = head + line + b"\n" + b"z;1\n" * 40_000
+    _, problem = delimited.prepare(data, "f.csv")
+    if extra:
+        assert problem is not None and problem.row == (2 if offset else 1)
+        assert problem.why.startswith(f"er {limit + 1:,} byte lang".replace(",", "."))
+    else:
+        assert problem is None
+
+
+def test_blank_lines_are_found_by_the_fast_path_check() -> None:
+    for body in (b"a;1\n\nb;2\n", b"a;1\r\n\r\nb;2\r\n", b"\na;1\n", b"\r\na;1\n"):
+        d = delimited.load(b"A;B\n" + body, "f.csv", ";")
+        assert any("tom linje" in p.why for p in d.problems), body
+    d = delimited.load(b"A;B\na;1\r\nb;2\r\n", "f.csv", ";")
+    assert d.problems == [] and d.n_rows == 2 and d.lines.tolist() == [2, 3]
