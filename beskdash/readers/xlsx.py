@@ -15,8 +15,6 @@ import zipfile
 from collections.abc import Generator, Iterator
 from typing import Any
 
-import openpyxl
-
 from beskdash import fmt
 from beskdash.paths import ROOT
 
@@ -115,6 +113,8 @@ def sheets(raw: bytes) -> Generator[tuple[str, Iterator[tuple[Any, ...]]], None,
     Empty cells and empty strings are None, as pandas read them. Rows are cut at MAX_COLUMNS (a sheet
     whose dimension is wider was refused by `check`; without a dimension openpyxl pads nothing).
     """
+    import openpyxl  # deferred: a heavy library only spreadsheet uploads need; every page imports this module
+
     wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     try:
         for ws in wb.worksheets:
