@@ -61,6 +61,7 @@ def parse_period(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
 def kind(period: str) -> str:
     """'year', 'quarter', 'month' or 'mat' for a canonical period."""
     if "QMAT" in period:
@@ -97,6 +98,7 @@ def from_ordinal(n: int, k: str) -> str:
     return str(n)
 
 
+@lru_cache(maxsize=8192)
 def end_month(period: str) -> int:
     """The period's last month as `year*12 + month-1`, to compare periods of any kind."""
     y = year(period)
@@ -129,6 +131,7 @@ def first_day(period: str) -> str:
     return f"{m // 12}-{m % 12 + 1:02d}-01"
 
 
+@lru_cache(maxsize=8192)
 def sort_key(period: str) -> tuple[int, int]:
     return (end_month(period), {"month": 0, "quarter": 1, "mat": 2, "year": 3}[kind(period)])
 
@@ -153,6 +156,7 @@ def within(ps: Iterable[str], period_from: str | None, period_to: str | None) ->
     return [(lo is None or e >= lo) and (hi is None or e <= hi) for e in map(end_month, ps)]
 
 
+@lru_cache(maxsize=8192)
 def label_da(period: str, short: bool = False) -> str:
     """How a Dane writes it: `2019`, `4. kvt. 2019` (no-break space), `december 2019` (short: `dec. 2019`)."""
     k = kind(period)

@@ -94,12 +94,13 @@ def preview_and_confirm(
 def choose_plan(key: str) -> str:
     """The plan selector of the goal pages (default from the URL's `plan`); stops the page with
     a Danish message when a plan file does not follow the schema."""
-    problem = goals.plans_problem()
+    version = goals.plans_version()  # the plans' check and labels are made once per plans version
+    problem = derived(goals.plans_problem, key=version)
     if problem:
         st.error("Planfilerne i plans/ følger ikke skemaet (ret dem, eller kør `python -m beskdash plans check`):"
                  "\n\n" + problem)
         st.stop()
-    choices = dict(say_goals.plan_choices())
+    choices = dict(derived(say_goals.plan_choices, key=version))
     ids = list(choices)
     return st.selectbox("Plan", ids, index=ids.index(url_get("plan", ids[0], allowed=ids)),
                         format_func=lambda p: choices[p], key=key)
