@@ -397,6 +397,21 @@ def current_user() -> str | None:
 
 
 def is_analyst() -> bool:
+    """Whether this session's user is an analyst; decided once per page run (the navigation asks for each
+    analysts' page, and the page again). A login or logout reruns at once, so a run never sees both."""
+    run = _run_memo()
+    if run is not None and (found := run.get(_ANALYST_KEY)) is not None:
+        return bool(found)
+    result = _is_analyst()
+    if run is not None:
+        run[_ANALYST_KEY] = result
+    return result
+
+
+_ANALYST_KEY = "_analyst"  # in the page run's memo
+
+
+def _is_analyst() -> bool:
     if replica_dir() is not None:  # a replica serves readers only; analysts use the writer's base path
         return False
     settings = _oidc()
