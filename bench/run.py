@@ -349,13 +349,10 @@ def recorded_queries(store: Store) -> Iterator[list[tuple[str, list]]]:
         store._query = original  # type: ignore[method-assign]
 
 
-def bench_compare(tmp: Path, repeat: int) -> list[Row]:
-    store, n = cube(tmp)
-    areas = ["173", "159", "201", "230"]
-
-    def ours() -> None:
-        compare.series(store, areas, "kontanthjaelp", "fuldtidspersoner", "2019M01", "2025M12")
-
+def against_its_sql(store: Store, ours: Callable[[], object], rounds: int
+                    ) -> tuple[float, float, list[tuple[str, list]]]:
+    """`ours` and the SQL it sends (recorded through `Store._query`) run directly, both warm and timed in
+    turn (a change of load hits both alike): their medians and the statements."""
     ours()
     with recorded_queries(store) as sql:
         ours()
@@ -366,8 +363,19 @@ def bench_compare(tmp: Path, repeat: int) -> list[Row]:
             cur.execute(q, params).df()
 
     direct()
-    t_ours, t_ref = interleaved_medians([ours, direct], max(30, repeat * 6))  # in turn: load hits both alike
+    t_ours, t_ref = interleaved_medians([ours, direct], rounds)
     cur.close()
+    return t_ours, t_ref, sql
+
+
+def bench_compare(tmp: Path, repeat: int) -> list[Row]:
+    store, n = cube(tmp)
+    areas = ["173", "159", "201", "230"]
+
+    def ours() -> None:
+        compare.series(store, areas, "kontanthjaelp", "fuldtidspersoner", "2019M01", "2025M12")
+
+    t_ours, t_ref, sql = against_its_sql(store, ours, max(30, repeat * 6))
     store.close()
     return [Row(f"compare.series over {fmt.number(n)} rækker (4 kommuner, 1 ydelse, 2019–2025)", t_ours, t_ref,
                 1.5, f"{len(sql)} SQL-forespørgsel(er) direkte: {ms(t_ref)} (mål < 50 ms)", absolute_limit=None),
@@ -385,18 +393,7 @@ def bench_goals(db: Path, tmp: Path, repeat: int) -> list[Row]:
         for plan_id in plan_ids:
             goals.evaluate_plan(store, plan_id, version)
 
-    ours()
-    with recorded_queries(store) as sql:
-        ours()
-    cur = store.cursor()
-
-    def direct() -> None:
-        for q, params in sql:
-            cur.execute(q, params).df()
-
-    direct()
-    t_ours, t_ref = interleaved_medians([ours, direct], max(9, repeat * 2))
-    cur.close()
+    t_ours, t_ref, sql = against_its_sql(store, ours, max(9, repeat * 2))
     store.close()
     n_goals = sum(len(p.goals) for p in goals.plans().values())
     return [Row(f"Målevaluering: {n_goals} mål i {len(plan_ids)} planer over {fmt.number(n)} rækker", t_ours, t_ref,
