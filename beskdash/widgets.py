@@ -117,17 +117,20 @@ def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, 
 
     `doc` and `chart` make the export document and the Altair chart of `view`; the CSV and XLSX bytes
     are made once per view and data version, the images only when asked for (vl-convert takes a moment).
+    A download does not rerun the page: nothing on it changes, and a rerun while the next click is under way
+    dropped that click's image (its deferred file belongs to the run before).
     """
     csv, xlsx, notes = derived(_files, doc, key=(name, view))
     st.subheader("Hent det viste")
     d1, d2, d3, d4, d5 = st.columns(5)
-    d1.download_button("CSV (Excel)", csv, f"{name}.csv", "text/csv", key=f"{key}_csv")
+    d1.download_button("CSV (Excel)", csv, f"{name}.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
     d2.download_button("Excel (XLSX)", xlsx, f"{name}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       on_click="ignore")
     d3.download_button("Diagram (PNG)", lambda: exports.chart_png(chart(), notes), f"{name}.png", "image/png",
-                       key=f"{key}_png")
+                       key=f"{key}_png", on_click="ignore")
     d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart(), notes), f"{name}.svg",
-                       "image/svg+xml", key=f"{key}_svg")
+                       "image/svg+xml", key=f"{key}_svg", on_click="ignore")
     with d5.popover("Kopiér link"):
         st.caption(link_help)
         st.code(permalink, language=None, wrap_lines=True)
