@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 
 from beskdash import fmt, periods, taxonomy
-from beskdash.compare.data import POPULATION_SOURCES, POPULATION_TITLES, numerators, population, source_rank
+from beskdash.compare.data import (
+    AREA,
+    KIND,
+    PERIOD,
+    POPULATION_SOURCES,
+    POPULATION_TITLES,
+    SOURCE,
+    VALUE,
+    numerators,
+    population,
+    source_rank,
+)
 from beskdash.compare.errors import CompareError
 from beskdash.compare.groups import Group
 from beskdash.compare.summable import check_areas, summable_problem
@@ -99,9 +112,10 @@ def unit_label(measure: str, scale: str, view: str, base: str | None, is_share: 
     return f"{m.da} (%)" if taxonomy.is_share(measure) else m.unit_da.capitalize()
 
 
-def split_cells(values: pd.Series) -> set[str]:
-    """The distinct items of comma-joined cells (a group's cell lists its members' sources/dates)."""
-    return {s.strip() for v in values.dropna().unique().tolist() for s in str(v).split(",") if s.strip()}
+def split_cells(values: Iterable[object]) -> set[str]:
+    """The distinct items of comma-joined cells (a group's cell lists its members' sources/dates); a
+    missing cell (None, NaN) has none."""
+    return {s.strip() for v in set(values) if isinstance(v, str) for s in v.split(",") if s.strip()}
 
 
 def denominator_text(rows: pd.DataFrame) -> str | None:
@@ -166,13 +180,14 @@ def series(
 
     codes = list(dict.fromkeys([*areas, *(c for g in groups for c in g.members)]))
     num = numerators(store, codes, benefits, measure, source)
-    kinds = Counter(num["period_kind"].tolist())
-    if period_kind is None:  # the most common kind (the first seen on a tie, as value_counts orders them)
+    rows = num.rows
+    kinds = Counter(map(itemgetter(KIND), rows))
+    if period_kind is None:  # the most common kind (the first seen on a tie)
         period_kind = str(kinds.most_common(1)[0][0]) if kinds else "quarter"
-    if kinds[period_kind] < len(num):
-        num = num[num["period_kind"] == period_kind]
+    if kinds[period_kind] < len(rows):
+        rows = [r for r in rows if r[KIND] == period_kind]
     # the grid's periods: those of the areas shown, and of the groups' members (the store read no others)
-    all_periods = periods.distinct_sorted(num["period"].tolist())
+    all_periods = periods.distinct_sorted(map(itemgetter(PERIOD), rows))
     if base is not None:
         base = periods.parse_period(base)
         if periods.kind(base) != period_kind:
@@ -182,59 +197,23 @@ def series(
             raise CompareError(f"der er ingen tal for basisperioden {fmt.period(base)}")
     elif view == "index":
         raise CompareError("et indeks kræver en basisperiode")
-
-    pop = population(store, codes, all_periods) if scale != "raw" else None
-    # object columns even when empty: with no figures at all the merge must still find text keys
-    grid = pd.DataFrame({"area_code": pd.Series([c for c in codes for _ in all_periods], dtype=object),
-                         "period": pd.Series(all_periods * len(codes), dtype=object)})
-    no_population = ("population", "population_period", "population_date", "population_source")
-    grid = _left_join(grid, num, ["numerator", "source", "gap"], empty=() if pop is not None else no_population)
-    if pop is not None:
-        grid = grid.merge(pop, on=["area_code", "period"], how="left")
-    grid["gap"] = [(g if isinstance(g, str) else "ingen tal") if na else None
-                   for g, na in zip(grid["gap"].tolist(), grid["numerator"].isna().tolist())]
-
-    parts = []
-    if areas:  # the grid lists `areas` first, in their order: one selection, not one copy per area
-        names = {c: taxonomy.area_name(c) for c in areas}
-        part = grid[grid["area_code"].isin(areas)] if groups else grid
-        shown_areas = part["area_code"].tolist()
-        # columns set on the part itself: `assign` would copy the whole grid first
-        part["series"] = part["area_code"]
-        part["area_name"] = [names[c] for c in shown_areas]
-        part["is_group"] = False
-        if pop is not None:
-            no_pop = part["gap"].isna() & part["population"].isna()
-            part.loc[no_pop, "gap"] = "ingen befolkningstal for " + part.loc[no_pop, "area_name"]
-        parts.append(part)
+    keep = periods.within(all_periods, period_from, period_to)
+    shown = [p for p, ok in zip(all_periods, keep) if ok]
+    # A level needs its own period only; an index or a change also the periods it refers to.
+    cells = _Cells(shown if view == "level" else all_periods)
+    at: dict[str, dict[str, tuple]] = {}
+    for r in rows:
+        at.setdefault(r[AREA], {})[r[PERIOD]] = r
+    pop = _population_cells(population(store, codes, cells.periods)) if scale != "raw" else None
+    for c in areas:
+        cells.add_area(c, taxonomy.area_name(c), at, num.gaps, pop)
     for g in groups:
-        parts.append(_group_rows(grid, g, all_periods, measure, pop is not None))
-    frame = (parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)) if parts else pd.DataFrame(
-        columns=[*grid.columns, "series"])
+        cells.add_group(g, at, pop, measure)
+    cells.normalise(scale)
+    value = cells.apply_view(view, base, is_share)
+    frame = cells.frame(value, None if view == "level" else keep, {p: fmt.period(p) for p in shown})
 
-    level = frame["numerator"].astype("float64")
-    if scale in ("per1000", "popshare"):
-        factor = 1000.0 if scale == "per1000" else 100.0
-        level = level / frame["population"].astype("float64") * factor
-    frame["level"] = level.where(frame["gap"].isna())
-    frame["value"] = _apply_view(frame, view, base, is_share)
-    # Per distinct period, not per row: a long series has thousands of rows and a few hundred periods.
-    row_periods = frame["period"].tolist()
-    uniq = list(dict.fromkeys(row_periods))
-    labels_of = {p: fmt.period(p) for p in uniq}
-    frame["period_label"] = [labels_of[p] for p in row_periods]
-    keep = {p for p, ok in zip(uniq, periods.within(uniq, period_from, period_to)) if ok}
-    inside = [p in keep for p in row_periods]
-    if not all(inside):
-        frame = frame[inside]
-    shown = periods.distinct_sorted(keep)
     order = [*areas, *(g.series_id for g in groups)]
-    at_s, at_p = {s: i for i, s in enumerate(order)}, {p: i for i, p in enumerate(shown)}
-    keys = [(at_s[s], at_p[p]) for s, p in zip(frame["series"].tolist(), frame["period"].tolist())]
-    if keys != sorted(keys):  # the grid is built in this order already; sort only where it is not
-        frame = frame.assign(_s=[k[0] for k in keys], _p=[k[1] for k in keys]).sort_values(["_s", "_p"],
-                                                                                          kind="stable")
-    frame = frame[COLUMNS].reset_index(drop=True)
     sources = sorted(split_cells(frame["source"]), key=lambda k: (source_rank(k), k))
     denominator = None
     if pop is not None:
@@ -253,76 +232,153 @@ def series(
                       tuple(dict.fromkeys(sources)), tuple(shown), tuple(notes))
 
 
-def _left_join(grid: pd.DataFrame, right: pd.DataFrame, columns: list[str], empty: Sequence[str] = ()
-               ) -> pd.DataFrame:
-    """`grid.merge(right[["area_code", "period", *columns]], on=["area_code", "period"], how="left")` where
-    `right` has one row per key: a look-up per grid row, each column taken at once (the merge and its copies
-    cost more than the comparison's query); plus the columns `empty`, all None, made in the same step."""
-    keys = ["area_code", "period"]
-    if grid.empty or right.empty:
-        out = grid.merge(right[[*keys, *columns]], on=keys, how="left")
-        for c in empty:
-            out[c] = None
-        return out
-    at = {k: i for i, k in enumerate(zip(right["area_code"].tolist(), right["period"].tolist()))}
-    rows = [at.get(k, -1) for k in zip(grid["area_code"].tolist(), grid["period"].tolist())]
-    return pd.DataFrame({**{k: grid[k] for k in keys}, **{c: right[c].array.take(rows, allow_fill=True)
-                                                            for c in columns},
-                         **{c: pd.Series([None] * len(rows), dtype=object) for c in empty}})
+# The frame's numeric columns (float64, NaN where missing); `is_group` is bool, the rest text (None where missing).
+_FLOAT = ("numerator", "population", "value")
+_NAN = math.nan
+
+# One area's population for one period: the count (NaN if none near enough), its date and table.
+_Pop = tuple[float, str | None, str | None]
+_NO_POP: _Pop = (_NAN, None, None)
 
 
-def _group_rows(grid: pd.DataFrame, g: Group, all_periods: list[str], measure: str, per_capita: bool
-                ) -> pd.DataFrame:
-    rows = []
-    names = {c: taxonomy.area_name(c) for c in g.members}
-    for p in all_periods:
-        part = grid[(grid["period"] == p) & grid["area_code"].isin(g.members)]
-        numerator = population = date = psrc = gap = None
-        srcs = ", ".join(sorted(split_cells(part["source"])))
-        if not taxonomy.is_count(measure):
-            gap = ("en gruppe kan kun lægges sammen af antal; kilden offentliggør ikke tæller og nævner for "
-                   f"'{taxonomy.measure_label(measure)}'")
+def _population_cells(pop: pd.DataFrame) -> dict[str, dict[str, _Pop]]:
+    """`population()`'s rows by area and period; a count missing is NaN, its date and table None."""
+    out: dict[str, dict[str, _Pop]] = {}
+    for a, p, n, d, s in zip(pop["area_code"].tolist(), pop["period"].tolist(), pop["population"].tolist(),
+                             pop["population_date"].tolist(), pop["population_source"].tolist()):
+        out.setdefault(a, {})[p] = _NO_POP if n is None or math.isnan(n) else (float(n), d, s)
+    return out
+
+
+class _Cells:
+    """The comparison's rows as plain columns, series by series over the same periods (a few thousand
+    rows at most), made a frame once at the end: a pandas step per column cost more here than the
+    comparison's arithmetic."""
+
+    def __init__(self, for_periods: list[str]) -> None:
+        self.periods = for_periods
+        self.cols: dict[str, list] = {c: [] for c in COLUMNS if c not in ("period_label", "value")}
+        self.level: list[float] = []
+
+    def _add(self, sid: str, name: str, is_group: bool, numerator: list[float], src: list[str | None],
+             pops: list[_Pop] | None, gap: list[str | None]) -> None:
+        n = len(self.periods)
+        c = self.cols
+        c["series"] += [sid] * n
+        c["area_code"] += [sid] * n
+        c["area_name"] += [name] * n
+        c["is_group"] += [is_group] * n
+        c["period"] += self.periods
+        c["numerator"] += numerator
+        c["source"] += src
+        if pops is None:
+            c["population"] += [_NAN] * n
+            c["population_date"] += [None] * n
+            c["population_source"] += [None] * n
         else:
-            missing = [names[c] for c in g.members if c not in set(part.loc[part["numerator"].notna(), "area_code"])]
-            if missing:
-                gap = f"mangler tal for {join_da(missing)}"
+            c["population"] += [x[0] for x in pops]
+            c["population_date"] += [x[1] for x in pops]
+            c["population_source"] += [x[2] for x in pops]
+        c["gap"] += gap
+
+    def add_area(self, code: str, name: str, at: Mapping[str, Mapping[str, tuple]],
+                 gaps: Mapping[tuple[str, str], str], pop: Mapping[str, Mapping[str, _Pop]] | None) -> None:
+        mine = at.get(code, {})
+        rows = [mine.get(p) for p in self.periods]
+        numerator = [_NAN if r is None else r[VALUE] for r in rows]
+        # v != v: NaN (a sum with a benefit missing), which `gaps` explains
+        gap: list[str | None] = [None if v == v else gaps.get((code, p), "ingen tal")
+                                 for p, v in zip(self.periods, numerator)]
+        pops = None
+        if pop is not None:
+            have = pop.get(code, {})
+            pops = [have.get(p, _NO_POP) for p in self.periods]
+            no_pop = f"ingen befolkningstal for {name}"
+            gap = [no_pop if g is None and x[0] != x[0] else g for g, x in zip(gap, pops)]
+        self._add(code, name, False, numerator, [None if r is None else r[SOURCE] for r in rows], pops, gap)
+
+    def add_group(self, g: Group, at: Mapping[str, Mapping[str, tuple]],
+                  pop: Mapping[str, Mapping[str, _Pop]] | None, measure: str) -> None:
+        """Σ numerators (and Σ populations) of the members, for a period where every member has one."""
+        names = [taxonomy.area_name(c) for c in g.members]
+        members = [at.get(c, {}) for c in g.members]
+        member_pops = [pop.get(c, {}) for c in g.members] if pop is not None else []
+        counts = taxonomy.is_count(measure)
+        not_summable = ("en gruppe kan kun lægges sammen af antal; kilden offentliggør ikke tæller og nævner for "
+                        f"'{taxonomy.measure_label(measure)}'")
+        numerator: list[float] = []
+        src: list[str | None] = []
+        pops: list[_Pop] = []
+        gap: list[str | None] = []
+        for p in self.periods:
+            rows = [m.get(p) for m in members]
+            src.append(", ".join(sorted(split_cells(r[SOURCE] for r in rows if r is not None))) or None)
+            n, x, why = _NAN, _NO_POP, None
+            if not counts:
+                why = not_summable
             else:
-                numerator = float(part["numerator"].sum())
-            if per_capita and gap is None:
-                no_pop = [names[c] for c in g.members
-                          if c not in set(part.loc[part["population"].notna(), "area_code"])]
-                if no_pop:
-                    gap = f"mangler befolkningstal for {join_da(no_pop)}"
+                missing = [name for name, r in zip(names, rows) if r is None or r[VALUE] != r[VALUE]]
+                if missing:
+                    why = f"mangler tal for {join_da(missing)}"
                 else:
-                    population = float(part["population"].sum())
-                    date = ", ".join(sorted(set(part["population_date"])))
-                    psrc = ", ".join(sorted(set(part["population_source"])))
-        rows.append({"area_code": g.series_id, "period": p, "numerator": numerator, "source": srcs or None,
-                     "population": population, "population_date": date, "population_source": psrc,
-                     "population_period": None, "gap": gap, "series": g.series_id, "area_name": g.label,
-                     "is_group": True})
-    return pd.DataFrame(rows)
+                    n = math.fsum(r[VALUE] for r in rows if r is not None)
+                if pop is not None and why is None:
+                    mine = [m.get(p, _NO_POP) for m in member_pops]
+                    no_pop = [name for name, m in zip(names, mine) if m[0] != m[0]]
+                    if no_pop:
+                        why = f"mangler befolkningstal for {join_da(no_pop)}"
+                    else:
+                        x = (math.fsum(m[0] for m in mine), ", ".join(sorted({str(m[1]) for m in mine})),
+                             ", ".join(sorted({str(m[2]) for m in mine})))
+            numerator.append(n)
+            pops.append(x)
+            gap.append(why)
+        self._add(g.series_id, g.label, True, numerator, src, pops if pop is not None else None, gap)
 
+    def normalise(self, scale: str) -> None:
+        """Each row's level: the numerator as it is, or per 1.000 / per 100 inhabitants; NaN with a gap."""
+        num, gap = self.cols["numerator"], self.cols["gap"]
+        if scale == "raw":
+            self.level = [v if g is None else _NAN for v, g in zip(num, gap)]
+            return
+        factor = 1000.0 if scale == "per1000" else 100.0
+        with np.errstate(divide="ignore", invalid="ignore"):  # a population of 0 gives inf, as pandas did
+            level = np.asarray(num, dtype="float64") / np.asarray(self.cols["population"], dtype="float64") * factor
+        self.level = [v if g is None else _NAN for v, g in zip(level.tolist(), gap)]
 
-def _apply_view(frame: pd.DataFrame, view: str, base: str | None, is_share: bool) -> pd.Series:
-    level = frame["level"]
-    if view == "level":
-        return level
-    key = frame["series"] + "|" + frame["period"]
-    by_key = dict(zip(key, level))
-    out = []
-    for s, p, v in zip(frame["series"], frame["period"], level):
-        ref_period = base if view == "index" else periods.year_before(p)
-        ref = by_key.get(f"{s}|{ref_period}", math.nan)
-        if math.isnan(v) or math.isnan(ref) or (ref == 0 and not (view == "yoy" and is_share)):
-            out.append(math.nan)
-        elif view == "index":
-            out.append(v / ref * 100)
-        else:
-            out.append(v - ref if is_share else (v / ref - 1) * 100)
-    result = pd.Series(out, index=frame.index, dtype="float64")
-    # Say why a value that has a level has no index/change.
-    why = "ingen værdi i basisperioden" if view == "index" else "ingen værdi samme periode året før"
-    no_ref = result.isna() & level.notna()
-    frame.loc[no_ref, "gap"] = why
-    return result
+    def apply_view(self, view: str, base: str | None, is_share: bool) -> list[float]:
+        """The shown values: the level, an index (`base` = 100), or the change from a year before; a
+        value with a level but no reference gets a gap saying why."""
+        level = self.level
+        if view == "level":
+            return level
+        sids, ps, gap = self.cols["series"], self.cols["period"], self.cols["gap"]
+        by_key = dict(zip(zip(sids, ps), level))
+        out: list[float] = []
+        why = "ingen værdi i basisperioden" if view == "index" else "ingen værdi samme periode året før"
+        for i, (s, p, v) in enumerate(zip(sids, ps, level)):
+            ref = by_key.get((s, base if view == "index" else periods.year_before(p)), _NAN)
+            if v != v or ref != ref or (ref == 0 and not (view == "yoy" and is_share)):
+                out.append(_NAN)
+                if v == v:
+                    gap[i] = why
+            elif view == "index":
+                out.append(v / ref * 100)
+            else:
+                out.append(v - ref if is_share else (v / ref - 1) * 100)
+        return out
+
+    def frame(self, value: list[float], keep: list[bool] | None, labels: Mapping[str, str]) -> pd.DataFrame:
+        """The rows of the periods kept (`keep`, per period; None: all), as the frame: one constructor, typed."""
+        cols = {**self.cols, "value": value}
+        if keep is not None and not all(keep):
+            rows = [i for i, k in enumerate(keep * (len(value) // len(keep) if keep else 0)) if k]
+            cols = {c: [v[i] for i in rows] for c, v in cols.items()}
+        cols["period_label"] = [labels[p] for p in cols["period"]]
+        # All as objects in one block (no inference of text types), then the typed columns: the cheapest
+        # way pandas offers to a frame of these types.
+        frame = pd.DataFrame({c: cols[c] for c in COLUMNS}, dtype=object)
+        for c in _FLOAT:
+            frame[c] = np.array(cols[c], dtype="float64")
+        frame["is_group"] = np.array(cols["is_group"], dtype=bool)
+        return frame

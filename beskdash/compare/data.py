@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -58,31 +59,39 @@ def period_options(avail: pd.DataFrame, benefit: str, measure: str, kind: str) -
     return periods.distinct_sorted(list(part["period"]))
 
 
+# A numerator row, as the store's best-value read gives it: (area_code, period, period_kind, value, source, …).
+AREA, PERIOD, KIND, VALUE, SOURCE = range(5)
+
+
+@dataclass(frozen=True)
+class Numerators:
+    """One value per area and period: plain rows (positions above), looked up cell by cell by the
+    comparison; a sum with a benefit missing has value NaN, and `gaps` says which benefit."""
+
+    rows: list[tuple]
+    gaps: dict[tuple[str, str], str]  # (area_code, period) → why the sum has no value
+
+
 def numerators(store: Store, codes: list[str], benefits: list[str], measure: str,
-               source: str | None) -> pd.DataFrame:
-    """One value per area and period (all periods): the best source's, summed over `benefits`
-    only where every one of them has a value."""
-    cols = ["area_code", "period", "period_kind", "numerator", "source", "gap"]
-    obs = store.best_values(codes, benefits, measure, source, list(SOURCE_RANKS), OTHER_RANK)
-    if obs.empty:
-        return pd.DataFrame(columns=cols)
-    keys = ["area_code", "period", "period_kind"]
+               source: str | None) -> Numerators:
+    """One value per area and period (all periods), in the order the store gives the best values: the
+    best source's, summed over `benefits` only where every one of them has a value (its sources joined)."""
+    rows: list[tuple] = store.best_value_rows(codes, benefits, measure, source, list(SOURCE_RANKS), OTHER_RANK)
     if len(benefits) == 1:
-        return obs.assign(numerator=obs["value"].astype("float64"), gap=None)[cols].reset_index(drop=True)
-    out = obs.groupby(keys, sort=False).agg(
-        numerator=("value", "sum"), n=("benefit", "nunique"),
-        source=("source", lambda s: ", ".join(sorted(set(s)))),
-        got=("benefit", lambda s: frozenset(s)),
-    ).reset_index()
-    out["gap"] = None
-    incomplete = out["n"] < len(benefits)
-    if incomplete.any():
-        out.loc[incomplete, "gap"] = [
-            "mangler tal for " + join_da([taxonomy.benefit_label(b) for b in benefits if b not in got])
-            for got in out.loc[incomplete, "got"]]
-        out.loc[incomplete, "numerator"] = math.nan
-    out["numerator"] = out["numerator"].astype("float64")
-    return out[cols]
+        return Numerators(rows, {})  # the store's rows as they are: one benefit, nothing to sum
+    by_key: dict[tuple[str, str, str], list[tuple]] = {}
+    for r in rows:
+        by_key.setdefault((r[AREA], r[PERIOD], r[KIND]), []).append(r)
+    out, gaps = [], {}
+    for (a, p, k), got in by_key.items():
+        have = {r[-1] for r in got}
+        src = ", ".join(sorted({r[SOURCE] for r in got}))
+        if len(have) < len(benefits):
+            gaps[(a, p)] = "mangler tal for " + join_da([taxonomy.benefit_label(b) for b in benefits if b not in have])
+            out.append((a, p, k, math.nan, src))
+        else:
+            out.append((a, p, k, math.fsum(float(r[VALUE]) for r in got), src))
+    return Numerators(out, gaps)
 
 
 def population(store: Store, codes: Sequence[str], for_periods: Sequence[str]) -> pd.DataFrame:

@@ -26,6 +26,14 @@ class Reads:
         finally:
             cur.close()
 
+    def _rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        """`_query` as plain tuples, for a read whose caller works row by row."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
     def version(self) -> int:
         """Changes whenever data changes (an import, an undo, a plan version saved or undone): part of every
         cached query's key. One statement, one row, no DataFrame: a page run reads it at least once."""
@@ -77,14 +85,15 @@ class Reads:
         """
         return self._query(sql, params)
 
-    def best_values(self, areas: list[str], benefits: list[str], measure: str, source: str | None,
-                    ranks: list[tuple[str, int]], default_rank: int) -> pd.DataFrame:
+    def best_value_rows(self, areas: list[str], benefits: list[str], measure: str, source: str | None,
+                        ranks: list[tuple[str, int]], default_rank: int) -> list[tuple[str, str, str, float, str, str]]:
         """One non-empty value per area, benefit and period of `measure`: the one of the best-ranked source
         (`ranks`: source-key prefix → rank, lower first; others `default_rank`; then by source key), in the
         order that source's rows come in `observations()` (rank, source, area, benefit, period). `areas` and
         `benefits` must not be empty.
 
-        Columns: area_code, benefit, period, period_kind, value, source."""
+        Rows as tuples (area_code, period, period_kind, value, source, benefit): the comparison looks them up
+        one by one, and a frame it would take apart again costs more than the query."""
         where = [f"area_code IN ({', '.join('?' * len(areas))})", f"benefit IN ({', '.join('?' * len(benefits))})",
                  "measure = ?", "value IS NOT NULL"]
         params: list[object] = [*areas, *benefits, measure]
@@ -94,12 +103,12 @@ class Reads:
         rank = "CASE " + " ".join("WHEN starts_with(source, ?) THEN ?" for _ in ranks) + " ELSE ? END"
         rank_params: list[object] = [*(x for prefix_rank in ranks for x in prefix_rank), default_rank]
         sql = f"""
-            SELECT area_code, benefit, period, period_kind, value, source
+            SELECT area_code, period, period_kind, value, source, benefit
             FROM (SELECT *, {rank} AS _rank FROM observations WHERE {" AND ".join(where)})
             QUALIFY row_number() OVER (PARTITION BY area_code, benefit, period ORDER BY _rank, source) = 1
             ORDER BY _rank, source, area_code, benefit, period_end, period_kind
         """
-        return self._query(sql, [*rank_params, *params])
+        return self._rows(sql, [*rank_params, *params])
 
     def sources(self) -> pd.DataFrame:
         return self._query("SELECT * FROM sources ORDER BY key")

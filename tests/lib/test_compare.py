@@ -64,6 +64,35 @@ def test_group_is_the_sum_of_its_members(ro_store: Store) -> None:
     assert _value(comp, mine.series_id, "2019Q4") == 24 + 33 + 72
 
 
+def test_a_sum_of_benefits_needs_every_one_of_them(ro_store: Store) -> None:
+    # Rudersdal's plan gives kontanthjælp and uddannelseshjælp for June, sygedagpenge for April
+    both = compare.series(ro_store, ["230"], ["kontanthjaelp", "uddannelseshjaelp"], FTP)
+    assert both.frame["value"].tolist() == [304 + 143, 264 + 158]
+    assert both.frame["gap"].tolist() == [None, None]
+    apart = compare.series(ro_store, ["230"], ["kontanthjaelp", "sygedagpenge"], FTP)
+    assert apart.periods == ("2019M04", "2019M06", "2020M04", "2020M06")
+    assert apart.frame["value"].isna().all()
+    assert apart.frame["gap"].tolist() == ["mangler tal for Kontanthjælp", "mangler tal for Sygedagpenge"] * 2
+
+
+@needs_dst
+@pytest.mark.parametrize(("scale", "view"), [("raw", "level"), ("per1000", "index"), ("popshare", "yoy")])
+def test_the_frame_has_one_set_of_types(ro_store: Store, scale: str, view: str) -> None:
+    """Numbers float64 (NaN where missing), `is_group` bool, text objects with None where missing: whatever
+    the view, so a page, a chart or an export reads a missing cell one way."""
+    group = compare.resolve_group("alleroed", THREE)
+    comp = compare.series(ro_store, [*THREE, "rar-hovedstaden"], NL, FTP, "2019Q1", "2020Q4", scale=scale,
+                          view=view, base="2019Q1" if view == "index" else None, groups=[group])
+    f = comp.frame
+    assert list(f.columns) == compare.COLUMNS
+    floats = ["numerator", "population", "value"]
+    assert {c: str(f[c].dtype) for c in f.columns} == {
+        c: "float64" if c in floats else "bool" if c == "is_group" else "object" for c in compare.COLUMNS}
+    for c in f.columns.difference([*floats, "is_group"]):
+        assert all(v is None or isinstance(v, str) for v in f[c]), c
+    assert f["gap"].isna().any() and f["gap"].notna().any()  # rar-hovedstaden has no population
+
+
 @needs_dst
 def test_group_per_capita_is_sum_over_sum_not_mean_of_shares(ro_store: Store) -> None:
     group = compare.resolve_group("alleroed", THREE)
