@@ -10,6 +10,7 @@ on a version, so they stay attached when a plan changes, and a goal removed in a
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,7 +59,10 @@ def _shipped_signature() -> tuple:
     run = _run_memo() if _run_memo is not None else None
     if run is not None and (seen := run.get(_SIGNATURE_KEY)) is not None:
         return tuple(seen)
-    signature = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(PLANS_DIR.glob("*.yaml")))
+    # The files `load_plans` reads (its glob "*.yaml"), listed with os.scandir: half the cost of Path.glob
+    # and a stat per Path, once a page run.
+    with os.scandir(PLANS_DIR) as entries:
+        signature = tuple(sorted((e.name, e.stat().st_mtime_ns) for e in entries if e.name.endswith(".yaml")))
     if run is not None:
         run[_SIGNATURE_KEY] = signature
     return signature
