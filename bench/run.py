@@ -188,12 +188,12 @@ def served_pages_flag() -> Iterator[None]:
         app_test.PagesManager = saved  # type: ignore[misc]
 
 
-def bench_pages(db: Path, tmp: Path, repeat: int) -> list[Row]:
+def bench_pages(db: Path, tmp: Path, repeat: int, only: set[str] | None = None) -> list[Row]:
     with server_script_cache(), served_pages_flag():
-        return _bench_pages(db, tmp, repeat)
+        return _bench_pages(db, tmp, repeat, only)
 
 
-def _bench_pages(db: Path, tmp: Path, repeat: int) -> list[Row]:
+def _bench_pages(db: Path, tmp: Path, repeat: int, only: set[str] | None) -> list[Row]:
     import pickle
 
     from streamlit.testing.v1 import AppTest
@@ -203,7 +203,7 @@ def _bench_pages(db: Path, tmp: Path, repeat: int) -> list[Row]:
                                    "role": "analyst"}}}
     rows = []
     for spec in PAGES:
-        if spec.url_path == "login" or not (ROOT / spec.file).exists():
+        if spec.url_path == "login" or not (ROOT / spec.file).exists() or (only and spec.url_path not in only):
             continue
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.secrets["auth"] = secrets
@@ -547,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="pages,import,compare,goals,report,start",
                     help="kommasepareret: pages,import,compare,goals,report,start")
     ap.add_argument("--repeat", type=int, default=5, help="gentagelser pr. måling (medianen vises)")
+    ap.add_argument("--pages", default="", help="kun disse sider (URL-stier, kommasepareret), fx hent,sammenligning")
     args = ap.parse_args(argv)
     wanted = set(args.only.split(","))
     rows: list[Row] = []
@@ -556,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
         with Store(db) as store:
             build(store)
         if "pages" in wanted:
-            rows += bench_pages(db, tmp, args.repeat)
+            rows += bench_pages(db, tmp, args.repeat, set(filter(None, args.pages.split(","))))
         if "import" in wanted:
             rows += bench_import(db, tmp, max(3, args.repeat // 2))
         if "compare" in wanted:

@@ -11,9 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-import yaml
-
-from beskdash import periods, taxonomy, template
+from beskdash import periods, taxonomy, template, yamlfile
 from beskdash.paths import DATA_DIR
 from beskdash.plans import Goal, Plan
 from beskdash.taxonomy import NUMERATOR_MEASURE, SHARE_DENOMINATORS
@@ -37,7 +35,7 @@ class SeriesBreak:
 
 @lru_cache(maxsize=1)
 def series_breaks() -> tuple[SeriesBreak, ...]:
-    doc = yaml.safe_load((DATA_DIR / "series_breaks.yaml").read_text(encoding="utf-8"))
+    doc = yamlfile.safe_load((DATA_DIR / "series_breaks.yaml").read_text(encoding="utf-8"))
     return tuple(SeriesBreak(b["benefit"], periods.parse_period(str(b["period"])), b["text"],
                              b.get("table_before"), b.get("table_from")) for b in doc.get("breaks", []))
 

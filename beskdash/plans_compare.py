@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from beskdash import fmt, goals, taxonomy
+from beskdash import fmt, goals, taxonomy, yamlfile
 from beskdash.paths import DATA_DIR
 from beskdash.plans import Goal, Plan, minister_goals
 from beskdash.text import goals as say
@@ -135,7 +134,7 @@ def themes(path: Path = THEMES_FILE) -> list[Theme]:
 @functools.lru_cache(maxsize=4)
 def _themes(path: Path, mtime_ns: int) -> tuple[Theme, ...]:
     """Parsed once per version of the file (`mtime_ns` is only the cache key): Planer reads it on every rerun."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     return tuple(Theme(t["key"], t["da"], tuple(tuple(ref.split("/", 1)) for ref in t["goals"]))
                  for t in data["themes"])
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from beskdash import periods, taxonomy
+from beskdash import periods, taxonomy, yamlfile
 from beskdash.paths import DATA_DIR
 from beskdash.plans import validation_problems, yaml_problem
 
@@ -171,7 +171,7 @@ def load_statements(path: Path = STATEMENTS_FILE, plan_ids: set[str] | None = No
     areas, each statement's goal too); StatementsError lists every problem."""
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         raise StatementsError([yaml_problem(e, name)]) from None
     try:

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
 
-import yaml
-
-from beskdash import plan_versions, taxonomy
+from beskdash import plan_versions, taxonomy, yamlfile
 from beskdash.compare.errors import CompareError
 from beskdash.compare.summable import check_areas, summable_problem
 from beskdash.fmt import join_da
@@ -64,7 +62,7 @@ def _load_groups(path: Path, plans: Mapping[str, Plan], removed: frozenset[str] 
     """The file's groups over `plans` (by id), then a group for each plan it does not name that has
     benchmark areas. A group of a plan in `removed` (a shipped plan an analyst removed) is left out."""
     name = path.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlfile.safe_load(path.read_text(encoding="utf-8")) or {}
     known = taxonomy.area_codes()
     groups: dict[str, PeerGroup] = {}
     for i, g in enumerate(data.get("peer_groups", [])):

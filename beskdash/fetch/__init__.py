@@ -14,9 +14,8 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 import pandas as pd
-import yaml
 
-from beskdash import imports, taxonomy
+from beskdash import imports, taxonomy, yamlfile
 from beskdash.paths import DATA_DIR
 
 # jobindsats.dk's newest month is provisional; its rows carry this note (see `is_provisional`).
@@ -52,7 +51,7 @@ class Fetched:
 
 @lru_cache(maxsize=1)
 def config() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "fetch.yaml").read_text(encoding="utf-8"))
+    return yamlfile.safe_load((DATA_DIR / "fetch.yaml").read_text(encoding="utf-8"))
 
 
 def table_label(api: str, table: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from beskdash import goals, plan_form, plan_versions
+from beskdash import goals, plan_form, plan_versions, plans
 from beskdash.build import build
 from beskdash.paths import PLANS_DIR
 from beskdash.plans import PlanError
@@ -200,3 +200,27 @@ def test_plans_schema_is_a_json_schema_of_the_plan_format() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     for path in sorted(PLANS_DIR.glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+
+
+def test_a_changed_plan_file_shows_once_the_listing_is_due(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped files are listed at most once a second: within it an edit waits, after it the plans re-read."""
+    import os
+    import shutil
+
+    plans_dir = tmp_path / "plans"
+    shutil.copytree(PLANS_DIR, plans_dir)
+    monkeypatch.setattr(plan_versions, "PLANS_DIR", plans_dir)
+    monkeypatch.setattr(plan_versions, "load_plans", lambda: plans.load_plans(plans_dir))
+    monkeypatch.setattr(plan_versions, "_LISTED", None)
+    monkeypatch.setattr(plan_versions, "SIGNATURE_SECONDS", 3600.0)
+    before = plan_versions.shipped()
+    assert before["alleroed-2022"].title
+    path = plans_dir / "alleroed-2022.yaml"
+    text = path.read_text(encoding="utf-8")
+    old_title = before["alleroed-2022"].title
+    assert f"title: {old_title}\n" in text
+    path.write_text(text.replace(f"title: {old_title}\n", "title: Ny titel\n", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # a later mtime, whatever the clock
+    assert plan_versions.shipped()["alleroed-2022"].title == old_title  # within the listing's second
+    monkeypatch.setattr(plan_versions, "SIGNATURE_SECONDS", 0.0)
+    assert plan_versions.shipped()["alleroed-2022"].title == "Ny titel"
