@@ -183,6 +183,12 @@ def area_name(code: str) -> str:
     return a.name_da if a else code
 
 
+@lru_cache(maxsize=1)
+def area_names() -> dict[str, str]:
+    """Every area's Danish name by code, in the taxonomy's order (one dict a process; do not change it)."""
+    return {code: a.name_da for code, a in get().areas.items()}
+
+
 def benefit(key: str) -> Benefit:
     return get().benefits[key]
 

@@ -9,7 +9,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -316,15 +316,43 @@ def url_get_list(key: str, default: list[str], allowed: list[str] | None = None)
 
 
 def url_set(**params: str | list[str] | None) -> None:
-    """Write the view's state to the URL so a copied link opens the same view."""
+    """Write the view's state to the URL so a copied link opens the same view (only what changed; the
+    URL is read once, as every access to st.query_params costs several µs)."""
+    now = st.query_params.to_dict()
     for k, v in params.items():
         if v is None or v == [] or v == "":
-            if k in st.query_params:
+            if k in now:
                 del st.query_params[k]
             continue
         s = ",".join(v) if isinstance(v, list) else str(v)
-        if st.query_params.get(k) != s:
+        if now.get(k) != s:
             st.query_params[k] = s
+
+
+_UNSET = object()
+
+
+def url_and_widgets(widgets: dict[str, str], extra: Sequence[str] = ()) -> tuple[dict[str, str | None], dict[str, Any]]:
+    """A URL-state page's inputs, each source read once: the URL's values of the parameters in `widgets`
+    (URL parameter → widget key) and `extra`, and the current value of each widget that has one (by URL
+    parameter): what the user has just chosen, which the page lets override the URL."""
+    now = st.query_params.to_dict()
+    url = {k: now.get(k) for k in [*widgets, *extra]}
+    state = st.session_state
+    held = {}
+    for k, w in widgets.items():
+        v = state.get(w, _UNSET)
+        if v is not _UNSET:
+            held[k] = v
+    return url, held
+
+
+def hold_widgets(widgets: dict[str, str], values: dict[str, Any], held: dict[str, Any]) -> None:
+    """Give each widget (`widgets`: URL parameter → key) the resolved view's value (`values`, by URL
+    parameter), where it does not hold it already (`held`, from `url_and_widgets`)."""
+    for k, v in values.items():
+        if k not in held or held[k] != v:
+            st.session_state[widgets[k]] = v
 
 
 # --- Shared widgets -----------------------------------------------------------------------

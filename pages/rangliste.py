@@ -13,15 +13,13 @@ st.title("Rangliste")
 st.write("Alle 98 kommuner for én ydelse og én periode, fra den bedste til den dårligste placering, delt i "
          "tredjedele. Antal sættes i forhold til befolkningen, så store og små kommuner kan sammenlignes.")
 
-proposed = {k: st.query_params.get(k) for k in WIDGETS}
-proposed |= {k: st.session_state[w] for k, w in WIDGETS.items() if w in st.session_state}
-view = ui.cached(compare.resolve_ranking)(proposed)
+url, held = ui.url_and_widgets(WIDGETS)  # what the user has just chosen overrides the URL
+view = ui.cached(compare.resolve_ranking)(url | held)
 if view is None:
     st.info("Der er ingen ydelse med tal for de fleste kommuner endnu.")
     st.stop()
 ui.url_set(**view.params())
-for k, v in view.params().items():
-    st.session_state[WIDGETS[k]] = v
+ui.hold_widgets(WIDGETS, view.params(), held)
 
 opts = ui.cached(compare.ranking_options)()
 c1, c2, c3, c4 = st.columns(4)

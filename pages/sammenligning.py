@@ -15,15 +15,13 @@ WIDGETS = {"gruppe": "cmp_gruppe", "omr": "cmp_omr", "fokus": "cmp_fokus", "saml
            "enhed": "cmp_enhed", "visning": "cmp_visning", "basis": "cmp_basis"}
 
 
-def _proposed() -> dict[str, str | None]:
-    """The URL's values, overridden by whatever the user has just chosen in a widget (the period
-    range is written to the URL by its slider)."""
-    params: dict[str, str | None] = {k: st.query_params.get(k) for k in [*WIDGETS, "fra", "til"]}
-    for k, w in WIDGETS.items():
-        if w in st.session_state:
-            v = st.session_state[w]
-            params[k] = ",".join(v) if isinstance(v, list) else ("1" if v is True else None if v is False else v)
-    return params
+def _as_param(v: object) -> str | None:
+    """A widget's value as the URL writes it (lists comma-joined, the checkbox as "1" or nothing)."""
+    if isinstance(v, list):
+        return ",".join(v)
+    if isinstance(v, bool):
+        return "1" if v else None
+    return None if v is None else str(v)
 
 
 def _group_changed() -> None:
@@ -41,17 +39,20 @@ st.write("Udviklingen for en ydelse i planernes sammenligningsområder eller i o
          "Vælg pr. 1.000 indbyggere, andel af befolkningen eller indeks for at sammenligne områder af forskellig "
          "størrelse.")
 
-view = ui.cached(compare.resolve_view)(_proposed())
+# The URL's values, overridden by whatever the user has just chosen in a widget (the period range is
+# written to the URL by its slider).
+url, held = ui.url_and_widgets(WIDGETS, ["fra", "til"])
+view = ui.cached(compare.resolve_view)(url | {k: _as_param(v) for k, v in held.items()})
 ui.url_set(**view.params())
-for k, v in view.values().items():
-    st.session_state[WIDGETS[k]] = v
+ui.hold_widgets(WIDGETS, view.values(), held)
 avail = ui.cached(compare.available)(list(view.areas))
 ps = ui.derived(compare.period_options, avail, view.benefit, view.measure, view.kind, key=view)
 
-groups = {g.key: g.label for g in compare.peer_groups()} | {compare.OWN: "Egne valg"}
+peer_groups = compare.peer_groups()
+groups = {g.key: g.label for g in peer_groups} | {compare.OWN: "Egne valg"}
 c1, c2 = st.columns([2, 3])
 c1.selectbox("Sammenligning", list(groups), format_func=groups.get, key=WIDGETS["gruppe"], on_change=_group_changed)
-areas = {a: taxonomy.area_name(a) for a in taxonomy.get().areas}
+areas = taxonomy.area_names()
 c2.multiselect("Områder", list(areas), format_func=areas.get, key=WIDGETS["omr"], on_change=_areas_changed,
                placeholder="Vælg områder")
 c3, c4, c5 = st.columns([2, 2, 3])
@@ -88,7 +89,7 @@ if len(ps) > 1:
 
 if view.together_problem():
     st.info(f"Områderne kan ikke vises samlet: {view.together_problem()}.")
-group = next((g for g in compare.peer_groups() if g.key == view.group), None)
+group = next((g for g in peer_groups if g.key == view.group), None)
 if group is not None and group.ref_quote:
     st.caption(f"Planen: »{group.ref_quote}« ({group.plan}, afsnit »{group.ref_section}«)")
 if group is not None and group.note:
