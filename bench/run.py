@@ -39,6 +39,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -188,8 +189,34 @@ def served_pages_flag() -> Iterator[None]:
         app_test.PagesManager = saved  # type: ignore[misc]
 
 
+@contextlib.contextmanager
+def joined_runs() -> Iterator[None]:
+    """Wait for a script run by joining its thread, not by AppTest's polling. AppTest's main thread wakes
+    every millisecond to look whether the run has finished (`require_widgets_deltas`), and each wake-up
+    asks for the GIL the script thread holds, which it gets after up to the switch interval (5 ms): a run
+    measured that way is longer by a random part of that, more so the more Python the script runs (a
+    script busy for 2,0 ms measured 6,2 ms, one busy for 2,5 ms 6,0 ms). AppTest's thread ends with the
+    run, so joining it waits for exactly the same moment; a run that overruns still raises."""
+    import streamlit.testing.v1.local_script_runner as local_script_runner
+
+    saved = local_script_runner.require_widgets_deltas
+
+    def joined(runner: Any, timeout: float = 3) -> None:
+        thread = runner._script_thread
+        if thread is not None:
+            thread.join(timeout)
+        if not runner.script_stopped():
+            saved(runner, 0)  # stops the runner and raises AppTest's own timeout error
+
+    local_script_runner.require_widgets_deltas = joined
+    try:
+        yield
+    finally:
+        local_script_runner.require_widgets_deltas = saved
+
+
 def bench_pages(db: Path, tmp: Path, repeat: int, only: set[str] | None = None) -> list[Row]:
-    with server_script_cache(), served_pages_flag():
+    with server_script_cache(), served_pages_flag(), joined_runs():
         return _bench_pages(db, tmp, repeat, only)
 
 
@@ -229,7 +256,7 @@ def _bench_pages(db: Path, tmp: Path, repeat: int, only: set[str] | None) -> lis
             raise SystemExit(f"{spec.title}, Streamlit alene: {bare.exception[0].value}")
         bare.run()
         # page, reference and floor in turn, so a change of load on a shared machine hits all three alike
-        ours, ref, t_floor = interleaved_medians([at.run, mini.run, bare.run], max(30, repeat * 6))
+        ours, ref, t_floor = interleaved_medians([at.run, mini.run, bare.run], max(90, repeat * 18))
         note = (f"{len(frames)} tabeller/datasæt med st.dataframe · Streamlit alene (samme elementer): "
                 f"{ms(t_floor)} = {fmt.number(t_floor / ref, 1)}× referencen")
         if t_floor > 2.0 * ref:

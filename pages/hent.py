@@ -65,24 +65,30 @@ if st.button("Hent", type="primary", disabled=not tables):
     bar.empty()
 
 # Exactly what one plan's goals lack (`python -m beskdash fetch --plan`): the tables, areas and months named
-# by `missing`; after confirming, which goals became judgeable.
-with st.expander("Hent præcis det, en plan mangler"):
-    plan_id = widgets.choose_plan(key="hent_plan")
-    if st.button("Hent det, planen mangler", key="hent_plan_knap"):
-        try:
-            before = plan_fetch.statuses(store, plan_id)
-            fetched, _needs = plan_fetch.for_plan(store, plan_id)
-        except FetchError as e:
-            st.error(str(e))
-            st.stop()
-        if not fetched:
-            st.info("Ingen af planens mål mangler en serie, som kan hentes.")
-        else:
+# by `missing`; after confirming, which goals became judgeable. Its content runs only while it is open
+# (opening it reruns the page): closed, its plan selector and the plans' check were a fifth of a rerun.
+plan_part = st.expander("Hent præcis det, en plan mangler", key="hent_plan_aaben", on_change="rerun")
+pending = st.session_state.get("hent_preview")
+if plan_part.open:
+    with plan_part:
+        plan_id = widgets.choose_plan(key="hent_plan")
+        if st.button("Hent det, planen mangler", key="hent_plan_knap"):
+            try:
+                before = plan_fetch.statuses(store, plan_id)
+                fetched, _needs = plan_fetch.for_plan(store, plan_id)
+            except FetchError as e:
+                st.error(str(e))
+                st.stop()
+            if not fetched:
+                st.info("Ingen af planens mål mangler en serie, som kan hentes.")
+            else:
+                pending = (("plan", plan_id), fetch.preview(store, fetched))
+                st.session_state["hent_preview"] = pending
+                st.session_state["hent_plan_foer"] = (plan_id, before)
+        if pending is not None and pending[0] == ("plan", plan_id):
             selection = ("plan", plan_id)
-            st.session_state["hent_preview"] = (selection, fetch.preview(store, fetched))
-            st.session_state["hent_plan_foer"] = (plan_id, before)
-    if st.session_state.get("hent_preview", (None,))[0] == ("plan", plan_id):
-        selection = ("plan", plan_id)
+elif pending is not None and pending[0][0] == "plan":
+    selection = pending[0]  # closed, the plan's preview stays until it is confirmed or replaced
 
 cached = st.session_state.get("hent_preview")
 if cached and cached[0] == selection:

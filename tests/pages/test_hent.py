@@ -94,3 +94,28 @@ def test_a_reader_cannot_fetch(app: AppTest, apis: FakeApis) -> None:
         assert [w.value for w in at.warning] == ["Denne side er kun for analytikere. Log ind for at fortsætte."]
         assert not any(b.label == "Hent" for b in at.button)
     assert apis.requests == []
+
+
+def test_a_plans_part_runs_only_when_open_and_its_preview_stays_when_closed(app: AppTest, db_copy: Path) -> None:
+    at = _login_and_open(app)
+    # closed: its selector and button are neither drawn nor computed
+    assert not any(b.label == "Hent det, planen mangler" for b in at.button)
+    assert not [s for s in at.selectbox if s.label == "Plan"]
+    at.session_state["hent_plan_aaben"] = True  # the analyst opens it
+    at.run()
+    at.selectbox(key="hent_plan").set_value("gladsaxe-2022").run()
+    button(at, "Hent det, planen mangler").click().run()
+    assert "Ingen af planens mål mangler en serie, som kan hentes." in [i.value for i in at.info]
+    # Allerød's goals lack four jobindsats.dk series; the recorded answers hold no Allerød rows, so the
+    # preview refuses them, naming each table, and writes nothing
+    at.selectbox(key="hent_plan").set_value("alleroed-2022").run()
+    button(at, "Hent det, planen mangler").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["Afvist: 4 problem(er). Intet er skrevet til databasen."]
+    shown = "\n".join(t.value for t in [*at.text, *at.markdown, *at.caption])
+    assert all(f"/v2/data/{t}/json" in shown for t in ("y01a02", "y07a02", "y36a02", "y38a02"))
+    at.session_state["hent_plan_aaben"] = False  # closing the part keeps the plan's preview
+    at.run()
+    assert not any(b.label == "Hent det, planen mangler" for b in at.button)
+    assert [e.value for e in at.error] == ["Afvist: 4 problem(er). Intet er skrevet til databasen."]
+    assert app_store(db_copy).observations(sources=["jobindsats:Y07A02"]).empty
