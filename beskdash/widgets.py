@@ -131,9 +131,12 @@ def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, 
                        key=f"{key}_png", on_click="ignore")
     d4.download_button("Diagram (SVG)", lambda: exports.chart_svg(chart(), notes), f"{name}.svg",
                        "image/svg+xml", key=f"{key}_svg", on_click="ignore")
-    with d5.popover("Kopiér link"):
-        st.caption(link_help)
-        st.code(permalink, language=None, wrap_lines=True)
+    # Its content runs only while it is open (opening it reruns the page), as nothing in it changes otherwise.
+    link = d5.popover("Kopiér link", key=f"{key}_link", on_change="rerun")
+    if link.open:
+        with link:
+            st.caption(link_help)
+            st.code(permalink, language=None, wrap_lines=True)
 
 
 # --- Provenance: the *Kilde* expander beside a figure --------------------------------------------
