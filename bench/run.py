@@ -273,16 +273,26 @@ def _bench_pages(db: Path, tmp: Path, repeat: int, only: set[str] | None) -> lis
 
 # --- 2. import ------------------------------------------------------------------------------------
 
+def remove_database(path: Path) -> None:
+    """A DuckDB file and its write-ahead log, gone."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def fresh_copy(src: Path, dst: Path) -> Callable[[], None]:
+    """A setup that puts a fresh copy of the database `src` at `dst`."""
+    def setup() -> None:
+        remove_database(dst)
+        shutil.copy(src, dst)
+    return setup
+
+
 def bench_import(db: Path, tmp: Path, repeat: int) -> list[Row]:
     big = tmp / "AUK01_1M.csv"
     n = synth.statbank_csv(1_000_000, big)
     raw = big.read_bytes()
     work = tmp / "import.duckdb"
-
-    def fresh() -> None:
-        for p in (work, work.with_name(work.name + ".wal")):
-            p.unlink(missing_ok=True)
-        shutil.copy(db, work)
+    fresh = fresh_copy(db, work)
 
     def ours() -> None:
         with Store(work) as store:
@@ -293,8 +303,7 @@ def bench_import(db: Path, tmp: Path, repeat: int) -> list[Row]:
     ref_db = tmp / "read_csv.duckdb"
 
     def fresh_ref() -> None:
-        for p in (ref_db, ref_db.with_name(ref_db.name + ".wal")):
-            p.unlink(missing_ok=True)
+        remove_database(ref_db)
 
     def reference() -> None:
         con = duckdb.connect(str(ref_db))
@@ -309,11 +318,7 @@ def bench_import(db: Path, tmp: Path, repeat: int) -> list[Row]:
     # the floor easier than the job.
     tidy = _prepare(imports.read_file(big.name, raw).frame)
     floor_db = tmp / "floor.duckdb"
-
-    def fresh_floor() -> None:
-        for p in (floor_db, floor_db.with_name(floor_db.name + ".wal")):
-            p.unlink(missing_ok=True)
-        shutil.copy(db, floor_db)
+    fresh_floor = fresh_copy(db, floor_db)
 
     def keyed_insert() -> None:
         con = duckdb.connect(str(floor_db))
