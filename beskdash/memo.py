@@ -35,6 +35,11 @@ class CachedValueChanged(AssertionError):
 def freeze(value: Any) -> Hashable:
     """`value` as a hashable key: lists and tuples as tuples, dicts and sets sorted, scalars as they are.
     A DataFrame or Series is refused: hashing data is what a small key avoids (pass what it was made from)."""
+    try:  # already a key (a string, a frozen view, a tuple of such): most arguments are
+        hash(value)
+        return value
+    except TypeError:
+        pass
     if isinstance(value, (pd.DataFrame, pd.Series)):
         raise TypeError("Et datasæt kan ikke være en cache-nøgle: giv det, det er lavet af (en lille nøgle).")
     if isinstance(value, (list, tuple)):

@@ -111,11 +111,12 @@ def _files(doc: Callable[[], Any]) -> tuple[bytes, bytes, tuple[str, ...]]:
     return exports.excel_csv(d), exports.xlsx(d), tuple(d.notes)
 
 
-def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, name: str, key: str, permalink: str,
-                   link_help: str) -> None:
+def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, name: str, key: str,
+                   permalink: Callable[[], str], link_help: str) -> None:
     """'Hent det viste' (CSV for Danish Excel, XLSX, PNG, SVG) and 'Kopiér link' for a view.
 
-    `doc` and `chart` make the export document and the Altair chart of `view`; the CSV and XLSX bytes
+    `doc` and `chart` make the export document and the Altair chart of `view`, `permalink` the view's link
+    (only while its popover is open); the CSV and XLSX bytes
     are made once per view and data version, the images only when asked for (vl-convert takes a moment).
     A download does not rerun the page: nothing on it changes, and a rerun while the next click is under way
     dropped that click's image (its deferred file belongs to the run before).
@@ -136,7 +137,7 @@ def export_buttons(doc: Callable[[], Any], chart: Callable[[], Any], view: Any, 
     if link.open:
         with link:
             st.caption(link_help)
-            st.code(permalink, language=None, wrap_lines=True)
+            st.code(permalink(), language=None, wrap_lines=True)
 
 
 # --- Provenance: the *Kilde* expander beside a figure --------------------------------------------

@@ -53,5 +53,5 @@ ui.source_footer(list(ranking.sources), [ranking.previous, ranking.period])
 widgets.export_buttons(lambda: exports.ranking_document(ui.store(), ranking),
                   lambda: charts.ranking_chart(ranking, ui.MUNICIPALITIES), view,
                   f"rangliste-{view.benefit}-{view.measure}-{view.scale}-{view.period}", "rank",
-                  compare.ranking_permalink(view, st.context.url),
+                  lambda: compare.ranking_permalink(view, st.context.url),
                   "Linket åbner præcis denne rangliste. Kopiér det med knappen i feltet.")

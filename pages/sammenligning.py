@@ -117,5 +117,5 @@ ui.source_footer(list(comp.sources), list(comp.periods))
 
 widgets.export_buttons(lambda: exports.comparison_document(ui.store(), comp), lambda: charts.line_chart(comp), view,
                   compare.file_stem(comp), "cmp",
-                  compare.permalink(view, st.context.url),
+                  lambda: compare.permalink(view, st.context.url),
                   "Linket åbner præcis denne visning. Kopiér det med knappen i feltet.")

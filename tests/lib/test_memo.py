@@ -42,6 +42,10 @@ def test_freeze_makes_lists_and_dicts_keys_and_refuses_frames() -> None:
         memo.freeze((pd.DataFrame({"v": [1]}),))
     with pytest.raises(TypeError):
         memo.freeze(bytearray(b"x"))
+    # a value that is already a key is its own key; a list is the tuple of the same items
+    view = ("sammenligning", ("201", "223"))
+    assert memo.freeze(view) is view
+    assert memo.freeze(["sammenligning", ["201", "223"]]) == view
 
 
 def test_with_the_check_a_changed_value_is_named_and_reading_it_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
