@@ -48,13 +48,7 @@ def _store(path: str) -> Store:
 def store() -> Store:
     """The process's one connection (DuckDB: one writing process per file); on a replica, the
     read-only snapshot this page run is pinned to. Found once per page run."""
-    run = _run_memo()
-    if run is not None and (found := run.get(_STORE_KEY)) is not None:
-        return found
-    s = _find_store()
-    if run is not None:
-        run[_STORE_KEY] = s
-    return s
+    return _per_run(_STORE_KEY, _find_store)
 
 
 def _find_store() -> Store:
@@ -160,6 +154,16 @@ def _run_memo() -> dict[str, Any] | None:
     if held is None or held[0] is not ctx.cursors:
         held = _RUN.held = (ctx.cursors, {})
     return held[1]
+
+
+def _per_run(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per page run (every time outside one)."""
+    run = _run_memo()
+    if run is None:
+        return compute()
+    if key not in run:
+        run[key] = compute()
+    return run[key]
 
 
 def data_version(s: Store) -> int:
@@ -390,16 +394,6 @@ def _throttle() -> Any:
     return auth.Throttle()
 
 
-def _per_run(key: str, compute: Callable[[], T]) -> T:
-    """`compute()` once per page run (every time outside one)."""
-    run = _run_memo()
-    if run is None:
-        return compute()
-    if key not in run:
-        run[key] = compute()
-    return run[key]
-
-
 def _users() -> dict[str, Any]:
     """Users from st.secrets' `[auth.users]`, re-read in every page run, so removing a user revokes."""
     return _per_run("_users", _read_users)
@@ -463,13 +457,7 @@ def current_user() -> str | None:
 def is_analyst() -> bool:
     """Whether this session's user is an analyst; decided once per page run (the navigation asks for each
     analysts' page, and the page again). A login or logout reruns at once, so a run never sees both."""
-    run = _run_memo()
-    if run is not None and (found := run.get(_ANALYST_KEY)) is not None:
-        return bool(found)
-    result = _is_analyst()
-    if run is not None:
-        run[_ANALYST_KEY] = result
-    return result
+    return _per_run(_ANALYST_KEY, _is_analyst)
 
 
 _ANALYST_KEY = "_analyst"  # in the page run's memo
